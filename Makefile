@@ -1,0 +1,119 @@
+# libuffd - GNU make build.
+#
+#   make                 library, CLI, tests, examples, benchmarks
+#   make check           the test suite, then again under ASan+UBSan
+#   make demo            build, then show the library at work
+#   make bench           the benchmark suite (tables; JSON with BENCH_ARGS=--json)
+#   make install PREFIX=/usr/local
+#
+# BUILD selects the output directory; SAN=asan|tsan builds with sanitizers.
+
+PREFIX   ?= /usr/local
+BUILD    ?= build
+SAN      ?=
+VERSION  := 0.1.0
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror
+BASE     := -std=gnu11 -Iinclude -pthread
+LIBFLAGS := -fPIC -fvisibility=hidden
+
+ifeq ($(SAN),asan)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+ifeq ($(SAN),tsan)
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+endif
+
+ALL_CFLAGS := $(BASE) $(WARN) $(CFLAGS) $(SANFLAGS)
+LDLIBS     := -pthread
+
+LIB_SRC  := $(wildcard src/*.c)
+LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+LIB_HDR  := $(wildcard include/*.h src/*.h)
+
+TEST_SRC := $(wildcard test/t_*.c)
+TEST_BIN := $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRC))
+TEST_HLP := test/harness.c
+EX_SRC   := $(wildcard examples/*.c)
+EX_BIN   := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EX_SRC))
+TOOL_SRC := $(wildcard tools/*.c)
+BENCH_SRC:= $(wildcard bench/*.c)
+
+.PHONY: all lib tests examples tools check check-plain check-asan demo \
+	install clean deps bench
+.SUFFIXES:
+
+all: lib tools tests examples
+
+lib: $(BUILD)/libuffd.a $(BUILD)/libuffd.so
+tools: $(BUILD)/uffd
+tests: $(TEST_BIN)
+examples: $(EX_BIN)
+
+$(BUILD)/obj/%.o: src/%.c $(LIB_HDR) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LIBFLAGS) -c -o $@ $<
+
+$(BUILD)/libuffd.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/libuffd.so: $(LIB_OBJ) src/libuffd.map
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuffd.so.0 \
+		-Wl,--version-script=src/libuffd.map -o $@ $(LIB_OBJ) $(LDLIBS) -ldl
+
+$(BUILD)/uffd: $(TOOL_SRC) $(BENCH_SRC) $(wildcard tools/*.h bench/*.h) $(BUILD)/libuffd.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itools -Ibench -o $@ $(TOOL_SRC) $(BENCH_SRC) \
+		$(BUILD)/libuffd.a $(LDLIBS) -ldl -lm
+
+$(BUILD)/test/%: test/%.c $(TEST_HLP) test/harness.h $(BUILD)/libuffd.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(TEST_HLP) $(BUILD)/libuffd.a $(LDLIBS) -ldl
+
+$(BUILD)/examples/%: examples/%.c $(BUILD)/libuffd.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libuffd.a $(LDLIBS) -ldl
+
+# ---- what the README's two commands run --------------------------------------
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	$(MAKE) check-plain
+	$(MAKE) check-asan
+
+check-plain: all
+	test/run.sh $(BUILD)
+
+check-asan:
+	$(MAKE) BUILD=build/asan SAN=asan tests
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:handle_segv=1 \
+		test/run.sh build/asan
+
+demo: deps all
+	@$(BUILD)/examples/lazy_fill
+
+bench: all
+	$(BUILD)/uffd bench $(BENCH_ARGS)
+
+# ---- install -------------------------------------------------------------------
+
+install: lib tools
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 644 include/uffd.h $(DESTDIR)$(PREFIX)/include/uffd.h
+	install -m 644 $(BUILD)/libuffd.a $(DESTDIR)$(PREFIX)/lib/libuffd.a
+	install -m 755 $(BUILD)/libuffd.so $(DESTDIR)$(PREFIX)/lib/libuffd.so.$(VERSION)
+	ln -sf libuffd.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libuffd.so.0
+	ln -sf libuffd.so.0 $(DESTDIR)$(PREFIX)/lib/libuffd.so
+	install -m 755 $(BUILD)/uffd $(DESTDIR)$(PREFIX)/bin/uffd
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+		libuffd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libuffd.pc
+
+clean:
+	rm -rf build

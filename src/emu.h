@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The emulated engine: userfaultfd in user space.
+ *
+ * Model
+ * -----
+ * A missing page of a registered range carries a guard marker
+ * (MADV_GUARD_INSTALL, Linux 6.13+): any user access raises SIGSEGV
+ * (SEGV_MAPERR) without creating a VMA.  The SIGSEGV handler finds the
+ * page in the page-state table, queues a struct uffd_msg in the owning
+ * context's slot array, makes the descriptor readable and waits.  UFFDIO_COPY
+ * hides the page (mprotect PROT_NONE), removes the marker, writes the
+ * contents through /proc/self/mem and restores the protection, so no thread
+ * ever sees a partial page; it then wakes the waiters.
+ *
+ * The descriptor handed out is the read end of a pipe.  The engine keeps
+ * the write end: one byte ("token") is written per queued message, so
+ * poll/epoll/select see POLLIN exactly when messages are queued, and the
+ * write end reports POLLERR once every copy of the read end is closed --
+ * the last-close detection.  read() and poll() on such a descriptor go
+ * through this library's interposers (interpose.c), which return messages
+ * from the slots with the kernel's rules.
+ *
+ * Invariants (each one is relied on by the fault path, which runs in a
+ * signal handler and therefore takes no locks and allocates nothing)
+ * ----------
+ * I1  Page-state table: the words of a page may be read at any time without
+ *     a lock.  Tables are allocated under emu_lock and never freed.
+ * I2  PS_BUSY is set by exactly one owner (CAS) and only that owner changes
+ *     the page's contents, protection or guard marker until it clears it.
+ *     A fault on a BUSY page waits for BUSY to clear and retries the access.
+ * I3  PS_MISSING set <=> a guard marker we installed is on the page (or the
+ *     page is hidden by PROT_NONE while BUSY).
+ * I4  Every slot that reaches SLOT_PENDING gets exactly one token written.
+ *     A PENDING slot that is withdrawn or woken before being read adds one
+ *     to `stale`; readers consume tokens for messages first, then for stale.
+ *     So tokens in the pipe = pending + stale (eventually: a producer may
+ *     be between publishing and writing).
+ * I5  Wake-up race: a faulter publishes its slot, then re-checks the page
+ *     word; a resolver changes the page word, then scans the slots.  Both
+ *     with sequentially consistent operations, so one of them sees the
+ *     other.  A faulter that finds its page already resolved withdraws.
+ * I6  emu_ctx structures are never freed (recycled); a faulter holds
+ *     ctx->refs while it uses ctx->sh, and release waits for refs == 0.
+ */
+#ifndef LIBUFFD_EMU_H
+#define LIBUFFD_EMU_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "internal.h"
+
+#define EMU_PAGE_SHIFT	12
+#define EMU_PAGE_SIZE	(1UL << EMU_PAGE_SHIFT)
+#define EMU_PAGE_MASK	(~(EMU_PAGE_SIZE - 1))
+
+/* ---- page-state words (emu_pagetable.c) ------------------------------ */
+#define PS_CTX_MASK	0xffffu		/* owning context (0: not registered) */
+#define PS_MODE_SHIFT	16		/* UFFDIO_REGISTER_MODE_* (3 bits) */
+#define PS_MODE_MASK	(7u << PS_MODE_SHIFT)
+#define PS_PROT_SHIFT	19		/* PROT_READ|PROT_WRITE|PROT_EXEC */
+#define PS_PROT_MASK	(7u << PS_PROT_SHIFT)
+#define PS_MISSING	(1u << 22)	/* absent: guard marker installed */
+#define PS_BUSY		(1u << 23)	/* being changed by one owner (I2) */
+#define PS_WP		(1u << 24)	/* write-protected */
+#define PS_POISON	(1u << 25)	/* UFFDIO_POISON'ed */
+
+#define PS_CTX(w)	((w) & PS_CTX_MASK)
+#define PS_MODE(w)	(((w) & PS_MODE_MASK) >> PS_MODE_SHIFT)
+#define PS_PROT(w)	((int)(((w) & PS_PROT_MASK) >> PS_PROT_SHIFT))
+#define PS_MAKE(ctx, mode, prot) \
+	((uint32_t)(ctx) | (uint32_t)(mode) << PS_MODE_SHIFT | \
+	 (uint32_t)(prot) << PS_PROT_SHIFT)
+/* The attributes that make two registered pages belong to one VMA. */
+#define PS_VMA_MASK	(PS_CTX_MASK | PS_MODE_MASK | PS_PROT_MASK)
+
+typedef _Atomic uint32_t pageword_t;
+
+pageword_t *pt_word(uintptr_t addr);		/* NULL: never registered */
+int pt_ensure(uintptr_t start, uintptr_t end);	/* -ENOMEM */
+
+/* ---- contexts (emu_ctx.c) ---------------------------------------------- */
+#define EMU_MAX_CTX	65536
+#define EMU_SLOTS	1024
+
+enum slot_state {
+	SLOT_FREE,
+	SLOT_CLAIMED,	/* owner is filling it */
+	SLOT_PENDING,	/* queued, unread */
+	SLOT_READ,	/* returned by read(), owner still waiting */
+	SLOT_WOKEN,	/* owner may go */
+};
+#define SLOT_STATE_MASK	0xffu
+#define SLOT_SLEEPING	0x100u	/* owner is (about to be) in futex_wait */
+
+enum slot_kind { SLOT_FAULT, SLOT_EVENT };
+
+struct emu_slot {
+	_Atomic uint32_t state;
+	uint32_t kind;
+	_Atomic uint64_t seq;		/* queue order; changes per occupant */
+	uint64_t addr;			/* exact faulting address */
+	int32_t tid;
+	uint32_t pad;
+	struct uffd_msg msg;
+};
+
+/* The part of a context a handler in another process will share. */
+struct emu_shared {
+	uint32_t magic;
+	uint32_t version;
+	_Atomic uint64_t features;	/* after UFFDIO_API: requested | INITIALIZED */
+	_Atomic uint32_t reader_lock;	/* futex mutex: 0 free, 1 held, 2 contended */
+	_Atomic uint32_t hiwater;	/* slots [0, hiwater) may be in use */
+	_Atomic uint32_t pending;	/* SLOT_PENDING slots */
+	_Atomic uint32_t stale;		/* tokens whose message is gone (I4) */
+	_Atomic uint64_t seq;
+	struct emu_slot slots[EMU_SLOTS];
+};
+#define EMU_SHARED_MAGIC	0x55464644u	/* "UFFD" */
+#define EMU_SHARED_VERSION	1
+#define EMU_FEAT_INITIALIZED	(1ULL << 31)
+
+enum ctx_state { CTX_FREE, CTX_LIVE, CTX_RELEASING };
+
+struct emu_ctx {
+	uint32_t index;
+	_Atomic int state;
+	_Atomic uint32_t refs;		/* faulters and ioctls inside (I6) */
+	pid_t owner;			/* process whose memory this manages */
+	int flags;			/* creation flags */
+	int wfd;			/* token pipe, write end */
+	int shfd;			/* memfd holding *sh */
+	_Atomic int user_fd;		/* the read end as handed out (hint) */
+	dev_t rdev;			/* identity of the read end */
+	ino_t rino;
+	struct emu_shared *sh;
+	_Atomic uint64_t rtt_ns;	/* recent fault round trip, for spinning */
+	/* Address ranges registered with this context (under emu_lock). */
+	struct span { uintptr_t start, end; } *spans;
+	size_t nspans, capspans;
+};
+
+struct emu_ctx *ctx_get(uint32_t index);	/* no reference taken */
+struct emu_ctx *ctx_acquire(uint32_t index);	/* LIVE and referenced, or NULL */
+void ctx_put(struct emu_ctx *ctx);
+struct emu_ctx *ctx_from_fd(int fd);		/* via the fd table */
+void ctx_release(struct emu_ctx *ctx);		/* last reference gone */
+void ctx_check_closed(struct emu_ctx *ctx);	/* release if no reader left */
+uint64_t ctx_features(const struct emu_ctx *ctx);
+
+/* fd table (emu_fdtab.c): which descriptors are emulated uffds. */
+uint32_t fdtab_get(int fd);
+void fdtab_set(int fd, uint32_t index);
+
+/* ---- global lock and engine state (emu_ctx.c) -------------------------- */
+extern pthread_mutex_t emu_lock;
+void emu_lock_acquire(sigset_t *saved);		/* blocks signals too */
+void emu_lock_release(const sigset_t *saved);
+int emu_init(void);				/* idempotent */
+int emu_memfd(void);				/* /proc/self/mem, this process */
+
+/* ---- queue (emu_queue.c) ----------------------------------------------- */
+struct emu_slot *slot_claim(struct emu_ctx *ctx);
+void slot_publish(struct emu_ctx *ctx, struct emu_slot *s);
+bool slot_withdraw(struct emu_ctx *ctx, struct emu_slot *s);
+void slot_free(struct emu_slot *s);
+unsigned int wake_range(struct emu_ctx *ctx, uint64_t start, uint64_t len);
+unsigned int wake_all(struct emu_ctx *ctx);
+void queue_drain_stale(struct emu_ctx *ctx, int fd);
+void queue_drain_stale_hint(struct emu_ctx *ctx);
+ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count);
+
+/* ---- fault path (emu_fault.c) ------------------------------------------ */
+int fault_install_handler(void);
+void fault_wait(struct emu_ctx *ctx, struct emu_slot *s);
+
+/* Safe user memory access for ioctl arguments: 0 or -EFAULT. */
+int safe_read(void *dst, const void *src, size_t n);
+int safe_write(void *dst, const void *src, size_t n);
+
+/* ---- signal chaining (emu_signal.c) ------------------------------------ */
+int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *));
+void sig_chain(int sig, siginfo_t *si, void *uc);
+bool sig_is_ours(int sig);
+int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old);
+
+/* ---- operations (emu_register.c, emu_fill.c) --------------------------- */
+int op_api(struct emu_ctx *ctx, void *arg);
+int op_register(struct emu_ctx *ctx, void *arg);
+int op_unregister(struct emu_ctx *ctx, void *arg);
+int op_wake(struct emu_ctx *ctx, void *arg);
+int op_copy(struct emu_ctx *ctx, void *arg);
+int op_zeropage(struct emu_ctx *ctx, void *arg);
+uint64_t emu_features(void);
+void pages_unregister_all(struct emu_ctx *ctx, bool in_child);
+
+/* Memory map (emu_maps.c). */
+struct vma {
+	uintptr_t start, end;
+	int prot;
+	bool shared;
+	bool anon;		/* anonymous private or [heap]/[stack] */
+	bool special;		/* [vdso], [vvar], [vsyscall] ... */
+	char name[64];
+};
+int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n);
+int pagemap_read(uintptr_t start, size_t npages, uint64_t *out);
+
+/* Guard-marker helpers. */
+int guard_install(uintptr_t start, size_t len);
+int guard_remove(uintptr_t start, size_t len);
+
+/* Argument validation shared by every operation (validate.c). */
+int validate_range(uint64_t start, uint64_t len);
+int validate_unaligned_range(uint64_t start, uint64_t len);
+
+#endif

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated-engine contexts: creation, lookup, the service thread that
+ * notices when the last copy of a descriptor is closed, release, and what a
+ * child inherits across fork().
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include "emu.h"
+#include "sys.h"
+
+pthread_mutex_t emu_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct emu_ctx *_Atomic ctx_table[EMU_MAX_CTX];
+static uint32_t ctx_cursor;		/* next index to try, round robin */
+static unsigned int ctx_live;
+
+static int mem_fd = -1;
+static pid_t mem_pid;
+
+static int svc_efd = -1;
+static bool svc_started;
+
+/*
+ * emu_lock is never taken by the fault path, but an application signal
+ * handler could call into the library while its thread holds the lock:
+ * block signals while holding it.
+ */
+void emu_lock_acquire(sigset_t *saved)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, saved);
+	pthread_mutex_lock(&emu_lock);
+}
+
+void emu_lock_release(const sigset_t *saved)
+{
+	pthread_mutex_unlock(&emu_lock);
+	pthread_sigmask(SIG_SETMASK, saved, NULL);
+}
+
+struct emu_ctx *ctx_get(uint32_t index)
+{
+	if (!index || index >= EMU_MAX_CTX)
+		return NULL;
+	return atomic_load_explicit(&ctx_table[index], memory_order_acquire);
+}
+
+/* Async-signal-safe.  Pairs with ctx_release(): see invariant I6. */
+struct emu_ctx *ctx_acquire(uint32_t index)
+{
+	struct emu_ctx *ctx = ctx_get(index);
+
+	if (!ctx)
+		return NULL;
+	atomic_fetch_add(&ctx->refs, 1);
+	if (atomic_load(&ctx->state) != CTX_LIVE) {
+		atomic_fetch_sub(&ctx->refs, 1);
+		return NULL;
+	}
+	return ctx;
+}
+
+void ctx_put(struct emu_ctx *ctx)
+{
+	atomic_fetch_sub(&ctx->refs, 1);
+}
+
+struct emu_ctx *ctx_from_fd(int fd)
+{
+	uint32_t index = fdtab_get(fd);
+
+	return index ? ctx_acquire(index) : NULL;
+}
+
+uint64_t ctx_features(const struct emu_ctx *ctx)
+{
+	return atomic_load_explicit(&ctx->sh->features, memory_order_acquire);
+}
+
+/* /proc/self/mem of the calling process (reopened after fork). */
+int emu_memfd(void)
+{
+	pid_t pid = sys_getpid();
+	int fd;
+
+	if (mem_fd >= 0 && mem_pid == pid)
+		return mem_fd;
+	fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (mem_fd >= 0 && mem_pid != pid)
+		close(mem_fd);
+	mem_fd = fd;
+	mem_pid = pid;
+	return fd;
+}
+
+/* ---- availability ------------------------------------------------------ */
+
+static int avail_err;		/* 0 unknown, -1 usable, else errno */
+static char avail_reason[256];
+
+static void check_available(void)
+{
+	size_t len = 2 * EMU_PAGE_SIZE;
+	char *p;
+	int fd;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		avail_err = ENOMEM;
+		snprintf(avail_reason, sizeof(avail_reason), "mmap failed");
+		return;
+	}
+	if (madvise(p, EMU_PAGE_SIZE, MADV_GUARD_INSTALL) != 0) {
+		struct utsname u;
+
+		uname(&u);
+		avail_err = ENOSYS;
+		snprintf(avail_reason, sizeof(avail_reason),
+			 "guard markers (MADV_GUARD_INSTALL, Linux 6.13+) are not "
+			 "available on this kernel (%s)", u.release);
+		munmap(p, len);
+		return;
+	}
+	munmap(p, len);
+	fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		avail_err = errno == ENOENT ? ENOSYS : errno;
+		snprintf(avail_reason, sizeof(avail_reason),
+			 "/proc/self/mem cannot be opened for writing (%s): /proc "
+			 "not mounted or proc_mem.force_override=never",
+			 strerror(errno));
+		return;
+	}
+	close(fd);
+	avail_err = -1;
+}
+
+bool emu_available(struct uffd_engine_info *why)
+{
+	sigset_t saved;
+
+	emu_lock_acquire(&saved);
+	if (!avail_err)
+		check_available();
+	emu_lock_release(&saved);
+	if (avail_err > 0 && why) {
+		snprintf(why->reason, sizeof(why->reason), "%s", avail_reason);
+		snprintf(why->fix, sizeof(why->fix),
+			 "Linux 6.13 or later with /proc mounted");
+	}
+	return avail_err < 0;
+}
+
+/* ---- fork -------------------------------------------------------------- */
+
+/*
+ * In the child of a fork() without EVENT_FORK the registered ranges behave
+ * as unregistered (zero fill, never a hang), as with a kernel uffd: remove
+ * our markers and forget the page states.  The child keeps its copies of
+ * the descriptors; it does not own the contexts.
+ */
+static void atfork_child(void)
+{
+	uint32_t i;
+
+	svc_started = false;
+	svc_efd = -1;
+	for (i = 1; i < EMU_MAX_CTX; i++) {
+		struct emu_ctx *ctx = ctx_table[i];
+
+		if (!ctx || ctx->state == CTX_FREE)
+			continue;
+		pages_unregister_all(ctx, true);
+		close(ctx->wfd);
+		ctx->wfd = -1;
+	}
+	pthread_mutex_init(&emu_lock, NULL);
+}
+
+/* ---- service thread ---------------------------------------------------- */
+
+static void *svc_main(void *arg)
+{
+	struct pollfd *pfd = NULL;
+	struct emu_ctx **who = NULL;
+	size_t cap = 0;
+
+	(void)arg;
+	for (;;) {
+		size_t n = 1, i;
+		sigset_t saved;
+		uint64_t v;
+
+		emu_lock_acquire(&saved);
+		if (cap < (size_t)ctx_live + 1) {
+			cap = (size_t)ctx_live + 16;
+			pfd = realloc(pfd, cap * sizeof(*pfd));
+			who = realloc(who, cap * sizeof(*who));
+			if (!pfd || !who)
+				abort();
+		}
+		pfd[0].fd = svc_efd;
+		pfd[0].events = POLLIN;
+		for (i = 1; i < EMU_MAX_CTX && n < cap; i++) {
+			struct emu_ctx *ctx = ctx_table[i];
+
+			if (!ctx || ctx->state != CTX_LIVE || ctx->wfd < 0)
+				continue;
+			pfd[n].fd = ctx->wfd;
+			pfd[n].events = 0;	/* POLLERR: no reader left */
+			who[n++] = ctx;
+		}
+		emu_lock_release(&saved);
+
+		while (poll(pfd, n, -1) < 0)
+			;
+		if (pfd[0].revents & POLLIN)
+			(void)!read(svc_efd, &v, sizeof(v));
+		for (i = 1; i < n; i++)
+			if (pfd[i].revents & (POLLERR | POLLNVAL))
+				ctx_release(who[i]);
+	}
+	return NULL;
+}
+
+static void svc_kick(void)
+{
+	uint64_t one = 1;
+
+	if (svc_efd >= 0)
+		(void)!write(svc_efd, &one, sizeof(one));
+}
+
+/* Caller holds emu_lock. */
+static int svc_start(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	sigset_t all, old;
+	int err;
+
+	if (svc_started)
+		return 0;
+	svc_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (svc_efd < 0)
+		return -errno;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	/* The thread inherits a mask blocking everything: it takes no signal. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	err = pthread_create(&t, &attr, svc_main, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		close(svc_efd);
+		svc_efd = -1;
+		return -err;
+	}
+	svc_started = true;
+	return 0;
+}
+
+/* ---- engine initialisation --------------------------------------------- */
+
+int emu_init(void)
+{
+	static bool done;
+	static pid_t done_pid;
+	int err;
+
+	if (done && done_pid == sys_getpid())
+		return 0;
+	if (!avail_err)
+		check_available();
+	if (avail_err > 0)
+		return -avail_err;
+	if (!done) {
+		err = fault_install_handler();
+		if (err)
+			return err;
+		pthread_atfork(NULL, NULL, atfork_child);
+	}
+	done = true;
+	done_pid = sys_getpid();
+	return 0;
+}
+
+/* ---- open and release -------------------------------------------------- */
+
+static struct emu_ctx *ctx_alloc(void)
+{
+	struct emu_ctx *ctx;
+	uint32_t i, idx = 0;
+
+	for (i = 0; i < EMU_MAX_CTX - 1; i++) {
+		uint32_t c = 1 + (ctx_cursor + i) % (EMU_MAX_CTX - 1);
+		struct emu_ctx *t = ctx_table[c];
+
+		if (!t || t->state == CTX_FREE) {
+			idx = c;
+			break;
+		}
+	}
+	if (!idx)
+		return NULL;
+	ctx_cursor = idx;
+	ctx = ctx_table[idx];
+	if (!ctx) {
+		ctx = calloc(1, sizeof(*ctx));
+		if (!ctx)
+			return NULL;
+		ctx->index = idx;
+		atomic_store_explicit(&ctx_table[idx], ctx, memory_order_release);
+	}
+	return ctx;
+}
+
+int emu_open(int flags, struct uffd_engine_info *why)
+{
+	struct emu_shared *sh = MAP_FAILED;
+	struct emu_ctx *ctx;
+	int p[2] = { -1, -1 }, shfd = -1, err;
+	sigset_t saved;
+	struct stat st;
+
+	if (flags & ~UFFD_OPEN_FLAGS) {
+		errno = EINVAL;
+		return -1;
+	}
+	emu_lock_acquire(&saved);
+	err = emu_init();
+	if (err) {
+		emu_lock_release(&saved);
+		emu_available(why);
+		errno = -err;
+		return -1;
+	}
+	err = svc_start();
+	if (err)
+		goto fail;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		goto fail_errno;
+	/* The engine's end never blocks (it is written from signal handlers). */
+	if (fcntl(p[1], F_SETFL, O_NONBLOCK) < 0)
+		goto fail_errno;
+	if (fcntl(p[0], F_SETFL, flags & O_NONBLOCK) < 0)
+		goto fail_errno;
+	if (!(flags & O_CLOEXEC) && fcntl(p[0], F_SETFD, 0) < 0)
+		goto fail_errno;
+	(void)fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	if (fstat(p[0], &st) < 0)
+		goto fail_errno;
+
+	shfd = memfd_create("libuffd-queue", MFD_CLOEXEC);
+	if (shfd < 0)
+		goto fail_errno;
+	if (ftruncate(shfd, sizeof(*sh)) < 0)
+		goto fail_errno;
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, shfd, 0);
+	if (sh == MAP_FAILED)
+		goto fail_errno;
+	sh->magic = EMU_SHARED_MAGIC;
+	sh->version = EMU_SHARED_VERSION;
+
+	ctx = ctx_alloc();
+	if (!ctx) {
+		err = -EMFILE;
+		goto fail;
+	}
+	ctx->owner = sys_getpid();
+	ctx->flags = flags;
+	ctx->wfd = p[1];
+	ctx->shfd = shfd;
+	ctx->sh = sh;
+	ctx->rdev = st.st_dev;
+	ctx->rino = st.st_ino;
+	atomic_store(&ctx->user_fd, p[0]);
+	atomic_store(&ctx->rtt_ns, 20000);
+	atomic_store(&ctx->refs, 0);
+	atomic_store(&ctx->state, CTX_LIVE);
+	ctx_live++;
+	fdtab_set(p[0], ctx->index);
+	emu_lock_release(&saved);
+	svc_kick();
+	return p[0];
+
+fail_errno:
+	err = -errno;
+fail:
+	if (sh != MAP_FAILED)
+		munmap(sh, sizeof(*sh));
+	if (shfd >= 0)
+		close(shfd);
+	if (p[0] >= 0) {
+		close(p[0]);
+		close(p[1]);
+	}
+	emu_lock_release(&saved);
+	if (why)
+		snprintf(why->reason, sizeof(why->reason), "%s", strerror(-err));
+	errno = -err;
+	return -1;
+}
+
+/*
+ * The last copy of the read end is gone (kernel: userfaultfd_release):
+ * unregister everything, wake every waiter, free the queue.
+ */
+void ctx_release(struct emu_ctx *ctx)
+{
+	sigset_t saved;
+	int expect = CTX_LIVE;
+
+	emu_lock_acquire(&saved);
+	if (!atomic_compare_exchange_strong(&ctx->state, &expect, CTX_RELEASING)) {
+		emu_lock_release(&saved);
+		return;
+	}
+	pages_unregister_all(ctx, false);
+	wake_all(ctx);
+	/* Faulters and ioctls inside the context leave promptly (I6). */
+	while (atomic_load(&ctx->refs))
+		sched_yield();
+	munmap(ctx->sh, sizeof(*ctx->sh));
+	ctx->sh = NULL;
+	close(ctx->shfd);
+	if (ctx->wfd >= 0)
+		close(ctx->wfd);
+	ctx->wfd = ctx->shfd = -1;
+	atomic_store(&ctx->user_fd, -1);
+	ctx_live--;
+	atomic_store(&ctx->state, CTX_FREE);
+	emu_lock_release(&saved);
+	svc_kick();
+}
+
+/* Release now if no copy of the read end is left (e.g. right after close). */
+void ctx_check_closed(struct emu_ctx *ctx)
+{
+	struct pollfd pfd;
+
+	if (atomic_load(&ctx->state) != CTX_LIVE || ctx->wfd < 0 ||
+	    ctx->owner != sys_getpid())
+		return;
+	pfd.fd = ctx->wfd;
+	pfd.events = 0;
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
+		ctx_release(ctx);
+}
+
+bool emu_is_uffd(int fd)
+{
+	return fdtab_get(fd) != 0;
+}

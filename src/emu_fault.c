@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fault path: the SIGSEGV handler of the emulated engine.
+ *
+ * Runs in signal context on the faulting thread.  Rules (see emu.h):
+ *  - async-signal-safe calls only: no malloc, no stdio, no mutex;
+ *  - the page-state table and the context table are read lock-free (I1,
+ *    I6); a context is used only between ctx_acquire() and ctx_put();
+ *  - slots are claimed and published with atomics (I4, I5);
+ *  - errno is preserved for the interrupted code.
+ *
+ * A fault the engine does not own goes to the application's handler
+ * (emu_signal.c) exactly as the kernel would have delivered it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sysinfo.h>
+#include <ucontext.h>
+#include "emu.h"
+#include "real.h"
+#include "sys.h"
+
+#define TLS __attribute__((tls_model("initial-exec"))) __thread
+
+/* ---- safe access to ioctl arguments ------------------------------------ */
+
+/*
+ * The kernel copies ioctl arguments with copy_from_user() and fails with
+ * EFAULT on a bad pointer.  We copy with plain loads and stores; a fault
+ * inside comes back here through the handler.
+ */
+static TLS sigjmp_buf *safe_jb;
+static TLS sigset_t safe_mask;
+
+__attribute__((noinline, no_sanitize_address)) static void
+copy_bytes(volatile unsigned char *d, const volatile unsigned char *s, size_t n)
+{
+	while (n--)
+		*d++ = *s++;
+}
+
+static int safe_copy(void *dst, const void *src, size_t n)
+{
+	sigjmp_buf jb;
+
+	if (sigsetjmp(jb, 0)) {
+		safe_jb = NULL;
+		pthread_sigmask(SIG_SETMASK, &safe_mask, NULL);
+		return -EFAULT;
+	}
+	safe_jb = &jb;
+	__asm__ __volatile__("" ::: "memory");
+	copy_bytes(dst, src, n);
+	__asm__ __volatile__("" ::: "memory");
+	safe_jb = NULL;
+	return 0;
+}
+
+int safe_read(void *dst, const void *src, size_t n)
+{
+	return safe_copy(dst, src, n);
+}
+
+int safe_write(void *dst, const void *src, size_t n)
+{
+	return safe_copy(dst, src, n);
+}
+
+/* ---- fault classification ---------------------------------------------- */
+
+#define ACC_WRITE 1
+#define ACC_EXEC  2
+
+static int access_kind(void *ucv)
+{
+#if defined(__x86_64__)
+	ucontext_t *uc = ucv;
+	unsigned long err = (unsigned long)uc->uc_mcontext.gregs[REG_ERR];
+
+	return (err & 2 ? ACC_WRITE : 0) | (err & 16 ? ACC_EXEC : 0);
+#elif defined(__aarch64__)
+	ucontext_t *uc = ucv;
+	struct _aarch64_ctx *h = (void *)uc->uc_mcontext.__reserved;
+
+	while (h->magic) {
+		if (h->magic == ESR_MAGIC) {
+			uint64_t esr = ((struct esr_context *)h)->esr;
+			unsigned int ec = (unsigned int)(esr >> 26);
+
+			if (ec == 0x20 || ec == 0x21)
+				return ACC_EXEC;
+			return (esr & (1u << 6)) ? ACC_WRITE : 0;	/* WnR */
+		}
+		h = (void *)((char *)h + h->size);
+	}
+	return 0;
+#else
+	(void)ucv;
+	return 0;
+#endif
+}
+
+/* May an access of this kind proceed under the recorded protection? */
+static bool prot_allows(int prot, int acc)
+{
+	if (acc & ACC_EXEC)
+		return prot & PROT_EXEC;
+	if (acc & ACC_WRITE)
+		return prot & PROT_WRITE;
+	return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+/*
+ * "Retry" means: the page changed between the access and our look at it
+ * (an install or unregister completed).  A fault that keeps coming back
+ * unchanged is not ours after all.
+ */
+static TLS uintptr_t retry_addr;
+static TLS unsigned int retry_count;
+
+static bool retry_ok(uintptr_t addr, unsigned int limit)
+{
+	if (addr != retry_addr) {
+		retry_addr = addr;
+		retry_count = 0;
+	}
+	return ++retry_count < limit;
+}
+
+static void retry_reset(void)
+{
+	retry_addr = 0;
+	retry_count = 0;
+}
+
+static void wait_not_busy(pageword_t *pw)
+{
+	unsigned int n = 0;
+
+	while (atomic_load_explicit(pw, memory_order_acquire) & PS_BUSY) {
+		if (++n < 1000)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+/* ---- waiting ----------------------------------------------------------- */
+
+static int ncpus = 1;
+
+/*
+ * Wait until a resolver marks our slot WOKEN.  Spin first -- the sleeping
+ * cross-CPU wake-up costs 20-40 us here, far more than most resolutions --
+ * but only for a bounded time derived from recent round trips, and never on
+ * a single CPU, where spinning only delays the handler.
+ */
+void fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
+{
+	uint64_t t0 = now_ns(), rtt = atomic_load_explicit(&ctx->rtt_ns,
+							    memory_order_relaxed);
+	uint64_t budget = ncpus > 1 ? rtt * 2 : 0, t;
+	uint32_t st;
+
+	if (budget > 100000)
+		budget = 0;		/* slow handler: do not burn a CPU */
+	if (budget < 5000 && ncpus > 1)
+		budget = 5000;
+	for (;;) {
+		unsigned int i;
+
+		st = atomic_load_explicit(&s->state, memory_order_acquire);
+		if ((st & SLOT_STATE_MASK) == SLOT_WOKEN)
+			break;
+		for (i = 0; i < 64; i++)
+			cpu_relax();
+		if (now_ns() - t0 < budget)
+			continue;
+		/* Sleep: announce it, then wait on the state word. */
+		if (!(st & SLOT_SLEEPING) &&
+		    !atomic_compare_exchange_strong(&s->state, &st,
+						    st | SLOT_SLEEPING))
+			continue;
+		st |= SLOT_SLEEPING;
+		if (sys_futex_wait(&s->state, st, NULL) < 0 && errno == EINTR) {
+			/*
+			 * A signal handler ran on this thread.  As with the
+			 * kernel, the access is re-executed and faults again,
+			 * queueing a new message; this one is withdrawn.
+			 */
+			if (slot_withdraw(ctx, s))
+				return;
+		}
+	}
+	t = now_ns() - t0;
+	/* Exponential moving average, 1/8 weight. */
+	atomic_store_explicit(&ctx->rtt_ns, rtt - rtt / 8 + t / 8,
+			      memory_order_relaxed);
+}
+
+static void raise_sigbus(uintptr_t addr, ucontext_t *uc)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	si.si_signo = SIGBUS;
+	si.si_code = BUS_ADRERR;
+	si.si_addr = (void *)addr;
+	/*
+	 * A fault cannot be blocked or ignored: the kernel would reset the
+	 * action to default and unblock it.  Unblocking on return is enough for
+	 * a blocked SIGBUS; an ignored one is made default.
+	 */
+	if (sigismember(&uc->uc_sigmask, SIGBUS) == 1) {
+		struct sigaction dfl;
+
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		real_sigaction(SIGBUS, &dfl, NULL);
+		sigdelset(&uc->uc_sigmask, SIGBUS);
+	} else {
+		struct sigaction cur;
+
+		if (real_sigaction(SIGBUS, NULL, &cur) == 0 &&
+		    !(cur.sa_flags & SA_SIGINFO) && cur.sa_handler == SIG_IGN) {
+			cur.sa_handler = SIG_DFL;
+			real_sigaction(SIGBUS, &cur, NULL);
+		}
+	}
+	sys_tgsigqueueinfo(sys_getpid(), sys_gettid(), SIGBUS, &si);
+}
+
+/* ---- the handler ------------------------------------------------------- */
+
+enum { F_RETRY, F_CHAIN };
+
+static int missing_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
+			 uintptr_t addr, int acc, ucontext_t *uc)
+{
+	uint64_t feat = ctx_features(ctx);
+	struct emu_slot *s;
+	uint32_t w2;
+
+	if (feat & UFFD_FEATURE_SIGBUS) {
+		raise_sigbus(addr, uc);
+		return F_RETRY;
+	}
+	s = slot_claim(ctx);
+	s->kind = SLOT_FAULT;
+	s->addr = addr;
+	s->tid = sys_gettid();
+	memset(&s->msg, 0, sizeof(s->msg));
+	s->msg.event = UFFD_EVENT_PAGEFAULT;
+	s->msg.arg.pagefault.flags = (acc & ACC_WRITE) ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
+	s->msg.arg.pagefault.address = (feat & UFFD_FEATURE_EXACT_ADDRESS) ?
+				       addr : (addr & EMU_PAGE_MASK);
+	if (feat & UFFD_FEATURE_THREAD_ID)
+		s->msg.arg.pagefault.feat.ptid = (uint32_t)s->tid;
+	slot_publish(ctx, s);
+
+	/* I5: did a resolver change the page before seeing our slot? */
+	w2 = atomic_load(pw);
+	if (!(w2 & PS_MISSING) || PS_CTX(w2) != PS_CTX(w) ||
+	    atomic_load(&ctx->state) != CTX_LIVE) {
+		if (slot_withdraw(ctx, s))
+			return F_RETRY;
+	}
+	fault_wait(ctx, s);
+	slot_free(s);
+	return F_RETRY;
+}
+
+static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
+{
+	pageword_t *pw = pt_word(addr);
+	int acc = access_kind(uc);
+	struct emu_ctx *ctx;
+	uint32_t w;
+	int r;
+
+	if (!pw)
+		return F_CHAIN;
+	w = atomic_load(pw);
+	if (!PS_CTX(w))
+		return retry_ok(addr, 3) ? F_RETRY : F_CHAIN;
+	if (w & PS_BUSY) {
+		wait_not_busy(pw);
+		retry_reset();
+		return F_RETRY;
+	}
+	/* A protection violation of the application's own making. */
+	if (si->si_code == SEGV_ACCERR && !prot_allows(PS_PROT(w), acc))
+		return F_CHAIN;
+	ctx = ctx_acquire(PS_CTX(w));
+	if (!ctx)
+		return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
+	if (ctx->owner != sys_getpid()) {
+		/* A child that missed the fork hook (raw clone): unregistered. */
+		ctx_put(ctx);
+		guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
+		atomic_store(pw, 0);
+		return F_RETRY;
+	}
+	if ((w & PS_MISSING) && si->si_code == SEGV_MAPERR) {
+		r = missing_fault(ctx, pw, w, addr, acc, uc);
+		ctx_put(ctx);
+		retry_reset();
+		return r;
+	}
+	ctx_put(ctx);
+	return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
+}
+
+static void on_sigsegv(int sig, siginfo_t *si, void *ucv)
+{
+	int saved_errno = errno;
+	sigjmp_buf *jb = safe_jb;
+
+	if (jb && si->si_code > 0) {
+		safe_mask = ((ucontext_t *)ucv)->uc_sigmask;
+		safe_jb = NULL;
+		siglongjmp(*jb, 1);
+	}
+	if (si->si_code <= 0 || handle((uintptr_t)si->si_addr, si, ucv) == F_CHAIN)
+		sig_chain(sig, si, ucv);
+	errno = saved_errno;
+}
+
+int fault_install_handler(void)
+{
+	ncpus = get_nprocs();
+	return sig_take_over(SIGSEGV, on_sigsegv);
+}

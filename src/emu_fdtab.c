@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Which file descriptors of this process are emulated userfaultfds: a
+ * two-level table from fd number to context index, read without locks by
+ * the read()/poll()/close() interposers (one load on their fast path).
+ * Written under emu_lock; levels are never freed.
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <sys/mman.h>
+#include "emu.h"
+
+#define FD_LEAF_BITS	10
+#define FD_TOP_BITS	11	/* fds below 2^21 */
+
+typedef _Atomic uint32_t fdent_t;
+static fdent_t *_Atomic fd_top[1UL << FD_TOP_BITS];
+/* Any emulated uffd ever opened?  Keeps non-users at one predictable branch. */
+static _Atomic int fd_any;
+
+uint32_t fdtab_get(int fd)
+{
+	fdent_t *leaf;
+	unsigned int u = (unsigned int)fd;
+
+	if (!atomic_load_explicit(&fd_any, memory_order_relaxed))
+		return 0;
+	if (u >> (FD_LEAF_BITS + FD_TOP_BITS))
+		return 0;
+	leaf = atomic_load_explicit(&fd_top[u >> FD_LEAF_BITS],
+				    memory_order_acquire);
+	if (!leaf)
+		return 0;
+	return atomic_load_explicit(&leaf[u & ((1U << FD_LEAF_BITS) - 1)],
+				    memory_order_acquire);
+}
+
+void fdtab_set(int fd, uint32_t index)
+{
+	unsigned int u = (unsigned int)fd;
+	fdent_t *leaf;
+
+	if (fd < 0 || u >> (FD_LEAF_BITS + FD_TOP_BITS))
+		return;
+	leaf = atomic_load_explicit(&fd_top[u >> FD_LEAF_BITS],
+				    memory_order_acquire);
+	if (!leaf) {
+		if (!index)
+			return;
+		leaf = mmap(NULL, sizeof(fdent_t) << FD_LEAF_BITS,
+			    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+		if (leaf == MAP_FAILED)
+			return;
+		atomic_store_explicit(&fd_top[u >> FD_LEAF_BITS], leaf,
+				      memory_order_release);
+	}
+	if (index)
+		atomic_store_explicit(&fd_any, 1, memory_order_relaxed);
+	atomic_store_explicit(&leaf[u & ((1U << FD_LEAF_BITS) - 1)], index,
+			      memory_order_release);
+}

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * UFFDIO_API, UFFDIO_REGISTER, UFFDIO_UNREGISTER and UFFDIO_WAKE of the
+ * emulated engine, in the kernel's order of checks (fs/userfaultfd.c,
+ * ../shared/uffd-semantics.md sections 3 to 6).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+#include "emu.h"
+#include "sys.h"
+
+/* What this engine implements; UFFDIO_API reports exactly this. */
+#define EMU_FEATURES (UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | \
+		      UFFD_FEATURE_EXACT_ADDRESS)
+/* Registration modes this engine implements. */
+#define EMU_MODES (UFFDIO_REGISTER_MODE_MISSING)
+
+uint64_t emu_features(void)
+{
+	return EMU_FEATURES;
+}
+
+static bool capable_ptrace(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return false;
+	return d[CAP_SYS_PTRACE / 32].effective & (1u << (CAP_SYS_PTRACE % 32));
+}
+
+int op_api(struct emu_ctx *ctx, void *arg)
+{
+	struct uffdio_api a;
+	uint64_t features, expect = 0;
+	int err = 0;
+
+	if (safe_read(&a, arg, sizeof(a)))
+		return -EFAULT;
+	features = a.features;
+	if (a.api != UFFD_API)
+		err = -EINVAL;
+	else if ((features & UFFD_FEATURE_EVENT_FORK) && !capable_ptrace())
+		err = -EPERM;
+	else {
+		if (features & UFFD_FEATURE_WP_ASYNC)
+			features |= UFFD_FEATURE_WP_UNPOPULATED;
+		if (features & ~(uint64_t)EMU_FEATURES)
+			err = -EINVAL;
+	}
+	if (!err) {
+		a.features = EMU_FEATURES;
+		a.ioctls = UFFD_API_IOCTLS_618;
+		if (safe_write(arg, &a, sizeof(a)))
+			return -EFAULT;
+		if (atomic_compare_exchange_strong(&ctx->sh->features, &expect,
+						   features | EMU_FEAT_INITIALIZED))
+			return 0;
+		err = -EINVAL;		/* second call */
+	}
+	memset(&a, 0, sizeof(a));
+	if (safe_write(arg, &a, sizeof(a)))
+		return -EFAULT;
+	return err;
+}
+
+/* ---- spans: the address ranges a context owns (under emu_lock) --------- */
+
+static int span_add(struct emu_ctx *ctx, uintptr_t s, uintptr_t e)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nspans; i++) {
+		struct span *p = &ctx->spans[i];
+
+		if (s <= p->end && e >= p->start) {
+			if (s < p->start)
+				p->start = s;
+			if (e > p->end)
+				p->end = e;
+			return 0;
+		}
+	}
+	if (ctx->nspans == ctx->capspans) {
+		size_t cap = ctx->capspans ? ctx->capspans * 2 : 8;
+		struct span *n = realloc(ctx->spans, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		ctx->spans = n;
+		ctx->capspans = cap;
+	}
+	ctx->spans[ctx->nspans].start = s;
+	ctx->spans[ctx->nspans].end = e;
+	ctx->nspans++;
+	return 0;
+}
+
+/* ---- page-word helpers ------------------------------------------------- */
+
+/* Set BUSY on a page once no one else holds it; returns the prior word. */
+static uint32_t page_lock(pageword_t *pw)
+{
+	uint32_t w = atomic_load(pw);
+
+	for (;;) {
+		if (w & PS_BUSY) {
+			sched_yield();
+			w = atomic_load(pw);
+			continue;
+		}
+		if (atomic_compare_exchange_weak(pw, &w, w | PS_BUSY))
+			return w;
+	}
+}
+
+/*
+ * Forget this context's pages in [s, e): remove our markers, clear the
+ * words.  In a fork child, BUSY marks belong to threads that do not exist
+ * here: the page is made accessible again instead of waited for.
+ * Returns true when a page with MISSING mode was found (waiters to wake).
+ */
+static bool pages_clear(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
+			bool in_child)
+{
+	uintptr_t a, run = 0;
+	bool missing_mode = false;
+
+	for (a = s; a < e; a += EMU_PAGE_SIZE) {
+		pageword_t *pw = pt_word(a);
+		uint32_t w;
+
+		if (!pw || PS_CTX(atomic_load(pw)) != ctx->index) {
+			if (run) {
+				guard_remove(run, a - run);
+				run = 0;
+			}
+			continue;
+		}
+		if (in_child) {
+			w = atomic_load(pw);
+			if (w & PS_BUSY)
+				mprotect((void *)a, EMU_PAGE_SIZE, PS_PROT(w));
+		} else {
+			w = page_lock(pw);
+		}
+		if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)
+			missing_mode = true;
+		if (w & (PS_MISSING | PS_POISON)) {
+			if (!run)
+				run = a;
+		} else if (run) {
+			guard_remove(run, a - run);
+			run = 0;
+		}
+		/* The marker must be gone before the word says "not ours". */
+		if (run) {
+			guard_remove(run, a + EMU_PAGE_SIZE - run);
+			run = 0;
+		}
+		atomic_store(pw, 0);
+	}
+	return missing_mode;
+}
+
+void pages_unregister_all(struct emu_ctx *ctx, bool in_child)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nspans; i++)
+		pages_clear(ctx, ctx->spans[i].start, ctx->spans[i].end, in_child);
+	ctx->nspans = 0;
+}
+
+/* ---- UFFDIO_REGISTER --------------------------------------------------- */
+
+static bool vma_registrable(const struct vma *v, uint64_t mode)
+{
+	(void)mode;
+	/* This engine handles private anonymous memory. */
+	return v->anon && !v->shared && !v->special;
+}
+
+/* Could the kernel's vma_can_userfault() accept it (for UNREGISTER)? */
+static bool vma_compatible(const struct vma *v)
+{
+	if (v->special)
+		return false;
+	if (v->anon)
+		return true;
+	/* shmem: MAP_SHARED|MAP_ANONYMOUS, memfd, tmpfs files. */
+	return !strncmp(v->name, "/dev/zero", 9) || !strncmp(v->name, "/memfd:", 7) ||
+	       !strncmp(v->name, "/SYSV", 5) || !strncmp(v->name, "/dev/shm/", 9);
+}
+
+static uint64_t register_ioctls(uint64_t mode)
+{
+	uint64_t base = UFFD_API_RANGE_IOCTLS_618;
+
+	if (!(mode & UFFDIO_REGISTER_MODE_WP))
+		base &= ~((uint64_t)1 << _UFFDIO_WRITEPROTECT);
+	if (!(mode & UFFDIO_REGISTER_MODE_MINOR))
+		base &= ~((uint64_t)1 << _UFFDIO_CONTINUE);
+	return base;
+}
+
+/*
+ * Register one VMA's part [s, e).  Pages whose new mode includes MISSING
+ * and that are neither present nor already ours get a guard marker.  While
+ * we look at pagemap and install markers the part is PROT_NONE, so no
+ * thread can populate a page we are about to mark (a marker would discard
+ * its contents); their faults see BUSY and wait.
+ */
+enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD };
+
+static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
+			 int prot, uint64_t mode)
+{
+	size_t i, j, np = (e - s) / EMU_PAGE_SIZE;
+	uint32_t *old, *nw;
+	unsigned char *act;
+	uint64_t *pm = NULL;
+	bool need_scan = false, hidden = false;
+	int err = 0;
+
+	old = malloc(np * sizeof(*old));
+	nw = malloc(np * sizeof(*nw));
+	act = calloc(np, 1);
+	if (!old || !nw || !act) {
+		free(old);
+		free(nw);
+		free(act);
+		return -ENOMEM;
+	}
+	for (i = 0; i < np; i++) {
+		old[i] = page_lock(pt_word(s + i * EMU_PAGE_SIZE));
+		if ((mode & UFFDIO_REGISTER_MODE_MISSING) &&
+		    !(PS_CTX(old[i]) == ctx->index && (old[i] & PS_MISSING)))
+			need_scan = true;
+	}
+	if (need_scan) {
+		pm = malloc(np * sizeof(*pm));
+		if (!pm) {
+			err = -ENOMEM;
+			goto out;
+		}
+		if (prot != PROT_NONE) {
+			if (mprotect((void *)s, e - s, PROT_NONE)) {
+				err = -errno;
+				goto out;
+			}
+			hidden = true;
+		}
+		err = pagemap_read(s, np, pm);
+		if (err)
+			goto out;
+	}
+
+	/* Decide every page's new word. */
+	for (i = 0; i < np; i++) {
+		uint32_t w = old[i];
+		bool same = PS_CTX(w) == ctx->index;
+
+		nw[i] = w;
+		if (same && (PS_MODE(w) & mode) == mode)
+			continue;		/* superset: unchanged */
+		nw[i] = PS_MAKE(ctx->index, mode, prot);
+		if (mode & UFFDIO_REGISTER_MODE_MISSING) {
+			if (same && (w & PS_MISSING)) {
+				nw[i] |= PS_MISSING;
+			} else if (!(pm[i] & (PM_PRESENT | PM_SWAP | PM_GUARD))) {
+				nw[i] |= PS_MISSING;
+				act[i] = ACT_GUARD;
+			}
+		} else if (same && (w & PS_MISSING)) {
+			act[i] = ACT_UNGUARD;	/* now simply absent */
+		}
+	}
+	/* Apply markers in runs. */
+	for (i = 0; i < np; i = j) {
+		for (j = i + 1; j < np && act[j] == act[i]; j++)
+			;
+		if (act[i] == ACT_GUARD)
+			err = guard_install(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
+		else if (act[i] == ACT_UNGUARD)
+			err = guard_remove(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
+		if (err) {
+			/* Undo the markers placed so far (on absent pages). */
+			for (j = 0; j < i; j++)
+				if (act[j] == ACT_GUARD)
+					guard_remove(s + j * EMU_PAGE_SIZE, EMU_PAGE_SIZE);
+			goto out;
+		}
+	}
+out:
+	if (hidden)
+		mprotect((void *)s, e - s, prot);
+	/* Publish (or restore): this drops BUSY. */
+	for (i = 0; i < np; i++)
+		atomic_store(pt_word(s + i * EMU_PAGE_SIZE), err ? old[i] : nw[i]);
+	free(pm);
+	free(act);
+	free(nw);
+	free(old);
+	return err;
+}
+
+int op_register(struct emu_ctx *ctx, void *arg)
+{
+	struct uffdio_register r;
+	uintptr_t start, end;
+	struct vma *v = NULL;
+	int n = 0, i, err;
+	sigset_t saved;
+	uint64_t ioctls;
+
+	if (safe_read(&r, arg, sizeof(r) - sizeof(r.ioctls)))
+		return -EFAULT;
+	if (!r.mode || (r.mode & ~(uint64_t)UFFD_ALL_REGISTER_MODES))
+		return -EINVAL;
+	if (r.mode & ~(uint64_t)EMU_MODES)
+		return -EINVAL;		/* as the kernel without arch support */
+	err = validate_range(r.range.start, r.range.len);
+	if (err)
+		return err;
+	start = (uintptr_t)r.range.start;
+	end = start + (uintptr_t)r.range.len;
+
+	emu_lock_acquire(&saved);
+	err = maps_read(start, end, &v, &n);
+	if (err)
+		goto out;
+	if (!n) {
+		err = -EINVAL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		uintptr_t s = v[i].start > start ? v[i].start : start;
+		uintptr_t e = v[i].end < end ? v[i].end : end;
+		uintptr_t a;
+
+		if (!vma_registrable(&v[i], r.mode)) {
+			err = -EINVAL;
+			goto out;
+		}
+		for (a = s; a < e; a += EMU_PAGE_SIZE) {
+			pageword_t *pw = pt_word(a);
+			uint32_t c = pw ? PS_CTX(atomic_load(pw)) : 0;
+
+			if (c && c != ctx->index) {
+				err = -EBUSY;
+				goto out;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uintptr_t s = v[i].start > start ? v[i].start : start;
+		uintptr_t e = v[i].end < end ? v[i].end : end;
+
+		err = pt_ensure(s, e);
+		if (!err)
+			err = span_add(ctx, s, e);
+		if (!err)
+			err = register_part(ctx, s, e, v[i].prot, r.mode);
+		if (err)
+			goto out;
+	}
+	ioctls = register_ioctls(r.mode);
+	if (safe_write(&((struct uffdio_register *)arg)->ioctls, &ioctls,
+		       sizeof(ioctls)))
+		err = -EFAULT;
+out:
+	emu_lock_release(&saved);
+	free(v);
+	return err;
+}
+
+/* ---- UFFDIO_UNREGISTER / UFFDIO_WAKE ----------------------------------- */
+
+int op_unregister(struct emu_ctx *ctx, void *arg)
+{
+	struct uffdio_range r;
+	uintptr_t start, end;
+	struct vma *v = NULL;
+	int n = 0, i, err;
+	sigset_t saved;
+
+	if (safe_read(&r, arg, sizeof(r)))
+		return -EFAULT;
+	err = validate_range(r.start, r.len);
+	if (err)
+		return err;
+	start = (uintptr_t)r.start;
+	end = start + (uintptr_t)r.len;
+
+	emu_lock_acquire(&saved);
+	err = maps_read(start, end, &v, &n);
+	if (err)
+		goto out;
+	if (!n) {
+		err = -EINVAL;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		uintptr_t s = v[i].start > start ? v[i].start : start;
+		uintptr_t e = v[i].end < end ? v[i].end : end;
+		uintptr_t a;
+
+		for (a = s; a < e; a += EMU_PAGE_SIZE) {
+			pageword_t *pw = pt_word(a);
+			uint32_t c = pw ? PS_CTX(atomic_load(pw)) : 0;
+
+			if (c && c != ctx->index) {
+				err = -EINVAL;	/* another uffd's (6.17+) */
+				goto out;
+			}
+		}
+		if (!vma_compatible(&v[i])) {
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uintptr_t s = v[i].start > start ? v[i].start : start;
+		uintptr_t e = v[i].end < end ? v[i].end : end;
+
+		if (pages_clear(ctx, s, e, false))
+			wake_range(ctx, s, e - s);
+	}
+out:
+	emu_lock_release(&saved);
+	free(v);
+	if (!err)
+		queue_drain_stale_hint(ctx);
+	return err;
+}
+
+int op_wake(struct emu_ctx *ctx, void *arg)
+{
+	struct uffdio_range r;
+	int err;
+
+	if (safe_read(&r, arg, sizeof(r)))
+		return -EFAULT;
+	err = validate_range(r.start, r.len);
+	if (err)
+		return err;
+	wake_range(ctx, r.start, r.len);
+	queue_drain_stale_hint(ctx);
+	return 0;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Keeping the engine's SIGSEGV handler first while the application manages
+ * its own signals.
+ *
+ * Once the engine is active, the real disposition of SIGSEGV is ours.  What
+ * the application installs with sigaction()/signal() (interposed in
+ * interpose.c) is stored here as its "view" and runs for every fault the
+ * engine does not own, with the semantics the kernel would have given it:
+ * its sa_mask, SA_NODEFER, SA_RESETHAND, SA_SIGINFO; SIG_DFL and SIG_IGN on
+ * a hardware fault end in the normal crash and core dump.
+ *
+ * The view is read from signal handlers: a sequence lock, no mutex.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include "emu.h"
+#include "real.h"
+#include "sys.h"
+
+#define NSIG_MAX 65
+
+struct view {
+	_Atomic uint32_t seq;
+	struct sigaction act;
+};
+
+static struct view views[NSIG_MAX];
+static _Atomic bool ours[NSIG_MAX];
+
+bool sig_is_ours(int sig)
+{
+	return sig > 0 && sig < NSIG_MAX &&
+	       atomic_load_explicit(&ours[sig], memory_order_acquire);
+}
+
+static void view_read(int sig, struct sigaction *out)
+{
+	struct view *v = &views[sig];
+	uint32_t s1, s2;
+
+	do {
+		s1 = atomic_load_explicit(&v->seq, memory_order_acquire);
+		memcpy(out, &v->act, sizeof(*out));
+		atomic_thread_fence(memory_order_acquire);
+		s2 = atomic_load_explicit(&v->seq, memory_order_relaxed);
+	} while ((s1 & 1) || s1 != s2);
+}
+
+/* Writers are serialised by emu_lock or run before the engine is shared. */
+static void view_write(int sig, const struct sigaction *act)
+{
+	struct view *v = &views[sig];
+
+	atomic_fetch_add_explicit(&v->seq, 1, memory_order_acq_rel);
+	atomic_thread_fence(memory_order_release);
+	memcpy(&v->act, act, sizeof(*act));
+	atomic_fetch_add_explicit(&v->seq, 1, memory_order_release);
+}
+
+int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *))
+{
+	struct sigaction sa, old;
+
+	if (sig_is_ours(sig))
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = handler;
+	/*
+	 * SA_NODEFER: a handler the application runs while one of its
+	 * threads waits for a page may fault on another registered page.
+	 * SIGPIPE is blocked while we write a token (see emu_queue.c).
+	 */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGPIPE);
+	if (real_sigaction(sig, &sa, &old) != 0)
+		return -errno;
+	view_write(sig, &old);
+	atomic_store_explicit(&ours[sig], true, memory_order_release);
+	return 0;
+}
+
+/* sigaction() as the application sees it while the engine owns @sig. */
+int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	sigset_t saved;
+
+	emu_lock_acquire(&saved);
+	if (old)
+		view_read(sig, old);
+	if (act)
+		view_write(sig, act);
+	emu_lock_release(&saved);
+	return 0;
+}
+
+static void die_by_default(int sig, siginfo_t *si)
+{
+	struct sigaction dfl;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	atomic_store(&ours[sig], false);
+	real_sigaction(sig, &dfl, NULL);
+	/*
+	 * A hardware fault re-executes and is delivered again, now with the
+	 * default action: the crash (and core) the application would have had.
+	 * A signal someone sent is sent again.
+	 */
+	if (si->si_code <= 0)
+		sys_tgsigqueueinfo(sys_getpid(), sys_gettid(), sig, si);
+}
+
+/* Deliver a signal the engine does not own to the application's handler. */
+void sig_chain(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	struct sigaction a;
+	sigset_t mask, old;
+	int i;
+
+	view_read(sig, &a);
+	if (!(a.sa_flags & SA_SIGINFO) && a.sa_handler == SIG_IGN) {
+		if (si->si_code > 0)
+			die_by_default(sig, si);	/* the kernel forces it */
+		return;
+	}
+	if (!(a.sa_flags & SA_SIGINFO) && a.sa_handler == SIG_DFL) {
+		die_by_default(sig, si);
+		return;
+	}
+
+	mask = uc->uc_sigmask;
+	for (i = 1; i < NSIG_MAX; i++)
+		if (sigismember(&a.sa_mask, i) == 1)
+			sigaddset(&mask, i);
+	if (!(a.sa_flags & SA_NODEFER))
+		sigaddset(&mask, sig);
+	if (a.sa_flags & SA_RESETHAND) {
+		struct sigaction dfl;
+
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		view_write(sig, &dfl);
+	}
+	pthread_sigmask(SIG_SETMASK, &mask, &old);
+	if (a.sa_flags & SA_SIGINFO)
+		a.sa_sigaction(sig, si, ucv);
+	else
+		a.sa_handler(sig);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}

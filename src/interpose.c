@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * C library functions this library interposes, so that read(), poll(),
+ * epoll, close(), dup() and signal handlers behave on an emulated uffd as
+ * on a kernel one.  Every interposer starts with one table lookup
+ * (fdtab_get, sig_is_ours) and goes straight to the C library when the
+ * descriptor or signal is not the engine's: programs that do not use an
+ * emulated uffd pay one predictable branch.
+ *
+ * Not covered (documented in docs/emulated-engine.md): select()/pselect()
+ * report a blocking emulated uffd as not readable (the kernel reports it
+ * readable and writable, POLLERR); epoll on a *blocking* emulated uffd
+ * does not report EPOLLERR; calls made with syscall(2) bypass all this.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include "emu.h"
+#include "real.h"
+#include "sys.h"
+
+struct real_fns real;
+
+#define RESOLVE(name) \
+	(real.name = (__typeof__(real.name))dlsym(RTLD_NEXT, #name))
+
+__attribute__((constructor(101))) void real_init(void)
+{
+	RESOLVE(read);
+	RESOLVE(readv);
+	RESOLVE(close);
+	RESOLVE(dup);
+	RESOLVE(dup2);
+	RESOLVE(dup3);
+	RESOLVE(fcntl);
+	RESOLVE(poll);
+	RESOLVE(ppoll);
+	RESOLVE(epoll_ctl);
+	RESOLVE(sigaction);
+	RESOLVE(signal);
+}
+
+#define NEED(name) do { if (unlikely(!real.name)) real_init(); } while (0)
+
+ssize_t real_read(int fd, void *buf, size_t count)
+{
+	NEED(read);
+	return real.read(fd, buf, count);
+}
+
+int real_close(int fd)
+{
+	NEED(close);
+	return real.close(fd);
+}
+
+int real_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	NEED(sigaction);
+	return real.sigaction(sig, act, old);
+}
+
+static ssize_t ret_errno(ssize_t r)
+{
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+/* ---- read ---------------------------------------------------------------- */
+
+static ssize_t uffd_read(uint32_t idx, int fd, void *buf, size_t count)
+{
+	struct emu_ctx *ctx = ctx_acquire(idx);
+	ssize_t r;
+
+	if (!ctx) {
+		errno = EBADF;
+		return -1;
+	}
+	r = queue_read(ctx, fd, buf, count);
+	ctx_put(ctx);
+	return ret_errno(r);
+}
+
+UFFD_EXPORT ssize_t read(int fd, void *buf, size_t count)
+{
+	uint32_t idx = fdtab_get(fd);
+
+	if (likely(!idx)) {
+		NEED(read);
+		return real.read(fd, buf, count);
+	}
+	return uffd_read(idx, fd, buf, count);
+}
+
+UFFD_EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen)
+{
+	if (count > buflen)
+		abort();
+	return read(fd, buf, count);
+}
+
+UFFD_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	uint32_t idx = fdtab_get(fd);
+	struct uffd_msg msgs[64];
+	size_t total = 0, off = 0;
+	ssize_t r;
+	int i;
+
+	if (likely(!idx)) {
+		NEED(readv);
+		return real.readv(fd, iov, iovcnt);
+	}
+	for (i = 0; i < iovcnt; i++)
+		total += iov[i].iov_len;
+	if (total > sizeof(msgs))
+		total = sizeof(msgs);
+	r = uffd_read(idx, fd, msgs, total);
+	if (r <= 0)
+		return r;
+	for (i = 0; i < iovcnt && off < (size_t)r; i++) {
+		size_t k = iov[i].iov_len;
+
+		if (k > (size_t)r - off)
+			k = (size_t)r - off;
+		if (safe_write(iov[i].iov_base, (char *)msgs + off, k)) {
+			errno = EFAULT;
+			return off ? (ssize_t)off : -1;
+		}
+		off += k;
+	}
+	return r;
+}
+
+/* ---- descriptor table ------------------------------------------------------ */
+
+static void forget_fd(int fd, uint32_t idx)
+{
+	struct emu_ctx *ctx = ctx_get(idx);
+	int expect = fd;
+
+	fdtab_set(fd, 0);
+	if (ctx)
+		atomic_compare_exchange_strong(&ctx->user_fd, &expect, -1);
+}
+
+static void after_close(uint32_t idx)
+{
+	struct emu_ctx *ctx = ctx_get(idx);
+
+	if (ctx)
+		ctx_check_closed(ctx);
+}
+
+static void remember_fd(int fd, uint32_t idx)
+{
+	struct emu_ctx *ctx = ctx_get(idx);
+	int expect = -1;
+
+	fdtab_set(fd, idx);
+	if (ctx)
+		atomic_compare_exchange_strong(&ctx->user_fd, &expect, fd);
+}
+
+UFFD_EXPORT int close(int fd)
+{
+	uint32_t idx = fdtab_get(fd);
+	int r, e;
+
+	NEED(close);
+	if (likely(!idx))
+		return real.close(fd);
+	forget_fd(fd, idx);
+	r = real.close(fd);
+	e = errno;
+	after_close(idx);
+	errno = e;
+	return r;
+}
+
+UFFD_EXPORT int dup(int fd)
+{
+	uint32_t idx = fdtab_get(fd);
+	int r;
+
+	NEED(dup);
+	r = real.dup(fd);
+	if (unlikely(idx) && r >= 0)
+		remember_fd(r, idx);
+	return r;
+}
+
+static int dup_to(int oldfd, int newfd, int flags, bool three)
+{
+	uint32_t oidx = fdtab_get(oldfd), nidx = fdtab_get(newfd);
+	int r, e;
+
+	if (likely(!oidx && !nidx))
+		return three ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
+	if (nidx && oldfd != newfd)
+		forget_fd(newfd, nidx);
+	r = three ? real.dup3(oldfd, newfd, flags) : real.dup2(oldfd, newfd);
+	e = errno;
+	if (r >= 0 && oidx)
+		remember_fd(r, oidx);
+	else if (r < 0 && nidx && oldfd != newfd)
+		remember_fd(newfd, nidx);	/* nothing happened */
+	if (r >= 0 && nidx && nidx != oidx)
+		after_close(nidx);
+	errno = e;
+	return r;
+}
+
+UFFD_EXPORT int dup2(int oldfd, int newfd)
+{
+	NEED(dup2);
+	return dup_to(oldfd, newfd, 0, false);
+}
+
+UFFD_EXPORT int dup3(int oldfd, int newfd, int flags)
+{
+	NEED(dup3);
+	return dup_to(oldfd, newfd, flags, true);
+}
+
+static int fcntl_common(int fd, int cmd, void *arg)
+{
+	uint32_t idx = fdtab_get(fd);
+	int r;
+
+	NEED(fcntl);
+	r = real.fcntl(fd, cmd, arg);
+	if (unlikely(idx) && r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
+		remember_fd(r, idx);
+	return r;
+}
+
+UFFD_EXPORT int fcntl(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return fcntl_common(fd, cmd, arg);
+}
+
+UFFD_EXPORT int fcntl64(int fd, int cmd, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	return fcntl_common(fd, cmd, arg);
+}
+
+/* ---- poll ------------------------------------------------------------------ */
+
+/*
+ * The kernel's userfaultfd_poll(): POLLERR before UFFDIO_API and for a
+ * descriptor without O_NONBLOCK, else POLLIN when a message is queued.
+ * Returns the immediate revents for a uffd, or -1 to let the pipe answer.
+ */
+static int uffd_poll_now(int fd, uint32_t idx)
+{
+	struct emu_ctx *ctx = ctx_acquire(idx);
+	int fl, r = -1;
+
+	if (!ctx)
+		return POLLNVAL;
+	fl = real.fcntl(fd, F_GETFL);
+	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED) || !(fl & O_NONBLOCK))
+		r = POLLERR;
+	else
+		queue_drain_stale(ctx, fd);
+	ctx_put(ctx);
+	return r;
+}
+
+#define POLL_STACK 64
+
+struct poll_save {
+	int fd;
+	short events;
+	short now;		/* revents decided without the pipe */
+};
+
+static int do_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+		   int timeout, const sigset_t *sigmask, bool is_ppoll)
+{
+	struct poll_save stack[POLL_STACK], *sv = stack;
+	struct timespec zero = { 0, 0 };
+	bool any = false, now = false;
+	int r, ready = 0;
+	nfds_t i;
+
+	NEED(poll);
+	for (i = 0; i < n && !any; i++)
+		any = fdtab_get(fds[i].fd) != 0;
+	if (likely(!any))
+		return is_ppoll ? real.ppoll(fds, n, ts, sigmask)
+				: real.poll(fds, n, timeout);
+
+	if (n > POLL_STACK) {
+		sv = malloc(n * sizeof(*sv));
+		if (!sv) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t idx = fdtab_get(fds[i].fd);
+
+		sv[i].fd = fds[i].fd;
+		sv[i].events = fds[i].events;
+		sv[i].now = 0;
+		if (!idx)
+			continue;
+		r = uffd_poll_now(fds[i].fd, idx);
+		if (r > 0) {
+			sv[i].now = (short)r;
+			now = true;
+			fds[i].fd = -1;		/* poll() skips it */
+		} else {
+			fds[i].events &= POLLIN;
+		}
+	}
+	if (now)
+		r = is_ppoll ? real.ppoll(fds, n, &zero, sigmask)
+			     : real.poll(fds, n, 0);
+	else
+		r = is_ppoll ? real.ppoll(fds, n, ts, sigmask)
+			     : real.poll(fds, n, timeout);
+	for (i = 0; i < n; i++) {
+		fds[i].fd = sv[i].fd;
+		fds[i].events = sv[i].events;
+		if (sv[i].now)
+			fds[i].revents = sv[i].now;
+		else if (fdtab_get(fds[i].fd))
+			fds[i].revents &= POLLIN | POLLNVAL;	/* never POLLHUP */
+		if (fds[i].revents)
+			ready++;
+	}
+	if (sv != stack)
+		free(sv);
+	return r < 0 ? r : ready;
+}
+
+UFFD_EXPORT int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	return do_poll(fds, n, NULL, timeout, NULL, false);
+}
+
+UFFD_EXPORT int __poll_chk(struct pollfd *fds, nfds_t n, int timeout,
+			   size_t fdslen)
+{
+	if (fdslen / sizeof(*fds) < n)
+		abort();
+	return poll(fds, n, timeout);
+}
+
+UFFD_EXPORT int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+		      const sigset_t *sigmask)
+{
+	NEED(ppoll);
+	return do_poll(fds, n, ts, 0, sigmask, true);
+}
+
+UFFD_EXPORT int __ppoll_chk(struct pollfd *fds, nfds_t n,
+			    const struct timespec *ts, const sigset_t *sigmask,
+			    size_t fdslen)
+{
+	if (fdslen / sizeof(*fds) < n)
+		abort();
+	return ppoll(fds, n, ts, sigmask);
+}
+
+UFFD_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	uint32_t idx = fdtab_get(fd);
+	struct epoll_event copy;
+
+	NEED(epoll_ctl);
+	if (likely(!idx) || !ev)
+		return real.epoll_ctl(epfd, op, fd, ev);
+	/* A uffd never reports writability or priority data. */
+	copy = *ev;
+	copy.events &= EPOLLIN | EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE |
+		       EPOLLWAKEUP | EPOLLRDHUP;
+	copy.events &= ~(uint32_t)EPOLLRDHUP;
+	{
+		struct emu_ctx *ctx = ctx_acquire(idx);
+
+		if (ctx) {
+			queue_drain_stale(ctx, fd);
+			ctx_put(ctx);
+		}
+	}
+	return real.epoll_ctl(epfd, op, fd, &copy);
+}
+
+/* ---- signals --------------------------------------------------------------- */
+
+UFFD_EXPORT int sigaction(int sig, const struct sigaction *act,
+			  struct sigaction *old)
+{
+	if (likely(!sig_is_ours(sig))) {
+		NEED(sigaction);
+		return real.sigaction(sig, act, old);
+	}
+	return sig_app_action(sig, act, old);
+}
+
+static sighandler_t bsd_signal_impl(int sig, sighandler_t h)
+{
+	struct sigaction a, old;
+
+	if (likely(!sig_is_ours(sig))) {
+		NEED(signal);
+		return real.signal(sig, h);
+	}
+	memset(&a, 0, sizeof(a));
+	a.sa_handler = h;
+	sigemptyset(&a.sa_mask);
+	sigaddset(&a.sa_mask, sig);
+	a.sa_flags = SA_RESTART;
+	sig_app_action(sig, &a, &old);
+	return old.sa_handler;	/* shares storage with sa_sigaction */
+}
+
+UFFD_EXPORT sighandler_t signal(int sig, sighandler_t h)
+{
+	return bsd_signal_impl(sig, h);
+}
+
+UFFD_EXPORT sighandler_t bsd_signal(int sig, sighandler_t h)
+{
+	return bsd_signal_impl(sig, h);
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The public entry points: creating a uffd on the chosen engine, ioctl
+ * dispatch, and telling engines apart.
+ *
+ * Engine selection: uffd_open() reads $UFFD_ENGINE (auto, kernel,
+ * emulated; default auto).  `auto` uses the kernel's userfaultfd when it can
+ * be created here and falls back to the emulated engine when the kernel
+ * facility is unusable (EPERM from a seccomp filter or the sysctl, EACCES,
+ * ENOENT, ENOSYS).  Errors that would be the same on every engine (EINVAL
+ * for bad flags, EMFILE, ENFILE, ENOMEM) are returned as they are.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include "internal.h"
+
+static bool kernel_unusable(int err)
+{
+	return err == EPERM || err == EACCES || err == ENOENT || err == ENOSYS ||
+	       err == ENODEV || err == ENXIO || err == EOPNOTSUPP;
+}
+
+UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
+{
+	struct uffd_engine_info kwhy, ewhy;
+	int fd, kerr;
+
+	diag_clear();
+	memset(&kwhy, 0, sizeof(kwhy));
+	memset(&ewhy, 0, sizeof(ewhy));
+	switch (kind) {
+	case UFFD_ENGINE_KERNEL:
+		fd = kernel_open(flags, &kwhy);
+		if (fd < 0)
+			diag_set("kernel engine: %s%s%s", kwhy.reason,
+				 kwhy.fix[0] ? "; fix: " : "", kwhy.fix);
+		return fd;
+	case UFFD_ENGINE_EMULATED:
+		fd = emu_open(flags, &ewhy);
+		if (fd < 0)
+			diag_set("emulated engine: %s%s%s", ewhy.reason,
+				 ewhy.fix[0] ? "; fix: " : "", ewhy.fix);
+		return fd;
+	case UFFD_ENGINE_AUTO:
+		fd = kernel_open(flags, &kwhy);
+		if (fd >= 0)
+			return fd;
+		kerr = errno;
+		if (!kernel_unusable(kerr)) {
+			diag_set("kernel engine: %s", kwhy.reason);
+			errno = kerr;
+			return -1;
+		}
+		fd = emu_open(flags, &ewhy);
+		if (fd >= 0)
+			return fd;
+		diag_set("kernel engine: %s; emulated engine: %s", kwhy.reason,
+			 ewhy.reason);
+		errno = kerr;
+		return -1;
+	}
+	diag_set("unknown engine %d", (int)kind);
+	errno = EINVAL;
+	return -1;
+}
+
+UFFD_EXPORT int uffd_open(int flags)
+{
+	enum uffd_engine_kind kind = env_engine();
+
+	if ((int)kind < 0) {
+		diag_clear();
+		diag_set("UFFD_ENGINE must be auto, kernel or emulated");
+		errno = EINVAL;
+		return -1;
+	}
+	return uffd_open_engine(flags, kind);
+}
+
+UFFD_EXPORT int uffd_ioctl(int fd, unsigned long request, void *arg)
+{
+	if (emu_is_uffd(fd))
+		return emu_ioctl(fd, request, arg);
+	return ioctl(fd, request, arg);
+}
+
+UFFD_EXPORT const char *uffd_engine(int fd)
+{
+	if (emu_is_uffd(fd))
+		return "emulated";
+	if (kernel_is_uffd(fd))
+		return "kernel";
+	return NULL;
+}
+
+UFFD_EXPORT const char *uffd_diagnostic(void)
+{
+	return diag_get();
+}
+
+/* Create, handshake and register one page: what the engine reports. */
+static void probe_masks(int fd, struct uffd_engine_info *info)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg;
+	void *p;
+
+	if (uffd_ioctl(fd, UFFDIO_API, &api) == 0) {
+		info->features = api.features;
+		info->ioctls = api.ioctls;
+	}
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = 4096;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (uffd_ioctl(fd, UFFDIO_REGISTER, &reg) == 0)
+		info->range_ioctls = reg.ioctls;
+	munmap(p, 4096);
+}
+
+UFFD_EXPORT int uffd_probe_engine(enum uffd_engine_kind kind,
+				  struct uffd_engine_info *info)
+{
+	int fd;
+
+	memset(info, 0, sizeof(*info));
+	info->kind = kind;
+	if (kind == UFFD_ENGINE_AUTO) {
+		fd = uffd_open_engine(O_CLOEXEC, UFFD_ENGINE_AUTO);
+		if (fd < 0) {
+			info->error = errno;
+			snprintf(info->reason, sizeof(info->reason), "%s",
+				 uffd_diagnostic());
+			return -1;
+		}
+		info->kind = strcmp(uffd_engine(fd), "kernel") ?
+			     UFFD_ENGINE_EMULATED : UFFD_ENGINE_KERNEL;
+		close(fd);
+		return uffd_probe_engine(info->kind, info) == 0 ? 0 : -1;
+	}
+	if (kind == UFFD_ENGINE_KERNEL)
+		fd = kernel_open(O_CLOEXEC, info);
+	else if (kind == UFFD_ENGINE_EMULATED)
+		fd = emu_open(O_CLOEXEC, info);
+	else {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fd < 0) {
+		info->error = errno;
+		return -1;
+	}
+	info->usable = 1;
+	if (kind == UFFD_ENGINE_EMULATED)
+		emu_probe_api(info);
+	probe_masks(fd, info);
+	close(fd);
+	return 0;
+}

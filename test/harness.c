@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/* Helpers shared by the conformance tests (see harness.h). */
+#include "harness.h"
+#include <stdarg.h>
+#include <time.h>
+
+long t_page;
+const char *t_engine_name = "auto";
+
+const char *t_errname(int err)
+{
+	const char *s = strerrorname_np(err);
+
+	return err == 0 ? "0" : s ? s : "E?";
+}
+
+void t_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "FAIL %s:%d [%s]: ", file, line, t_engine_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	fflush(stderr);
+	_exit(1);
+}
+
+void t_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stderr);
+	printf("SKIP: ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	_exit(T_SKIP);
+}
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "FAIL: watchdog expired (hang)\n";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(124);
+}
+
+void t_init(int timeout_seconds)
+{
+	const char *e = getenv("UFFD_ENGINE");
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	t_page = sysconf(_SC_PAGESIZE);
+	if (e && *e)
+		t_engine_name = e;
+	signal(SIGALRM, on_alarm);
+	alarm(timeout_seconds > 0 ? (unsigned int)timeout_seconds : 30);
+}
+
+int t_open(int flags)
+{
+	int fd = uffd_open(flags);
+
+	if (fd < 0) {
+		if (errno == EINVAL)
+			t_fail(__FILE__, __LINE__, "uffd_open(%#x): EINVAL: %s",
+			       flags, uffd_diagnostic());
+		t_skip("%s engine unavailable: %s", t_engine_name, uffd_diagnostic());
+	}
+	return fd;
+}
+
+int t_open_api(int flags, uint64_t features)
+{
+	struct uffdio_api api = { .api = UFFD_API, .features = features };
+	int fd = t_open(flags);
+
+	if (uffd_ioctl(fd, UFFDIO_API, &api))
+		t_fail(__FILE__, __LINE__, "UFFDIO_API(features %#llx): %s",
+		       (unsigned long long)features, t_errname(errno));
+	return fd;
+}
+
+uint64_t t_features(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	int fd = t_open(O_CLOEXEC);
+
+	if (uffd_ioctl(fd, UFFDIO_API, &api))
+		t_fail(__FILE__, __LINE__, "UFFDIO_API: %s", t_errname(errno));
+	close(fd);
+	return api.features;
+}
+
+void t_require(uint64_t features)
+{
+	uint64_t have = t_features();
+
+	if ((have & features) != features)
+		t_skip("%s engine lacks features %#llx", t_engine_name,
+		       (unsigned long long)(features & ~have));
+}
+
+void *t_map(size_t npages)
+{
+	void *p = mmap(NULL, npages * (size_t)t_page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		t_fail(__FILE__, __LINE__, "mmap: %s", t_errname(errno));
+	return p;
+}
+
+uint64_t t_register(int fd, void *p, size_t npages, uint64_t mode)
+{
+	struct uffdio_register r = {
+		.range = { (uintptr_t)p, npages * (size_t)t_page }, .mode = mode,
+	};
+
+	if (uffd_ioctl(fd, UFFDIO_REGISTER, &r))
+		t_fail(__FILE__, __LINE__, "UFFDIO_REGISTER: %s", t_errname(errno));
+	return r.ioctls;
+}
+
+void t_unregister(int fd, void *p, size_t npages)
+{
+	struct uffdio_range r = { (uintptr_t)p, npages * (size_t)t_page };
+
+	if (uffd_ioctl(fd, UFFDIO_UNREGISTER, &r))
+		t_fail(__FILE__, __LINE__, "UFFDIO_UNREGISTER: %s", t_errname(errno));
+}
+
+int t_copy_byte(int fd, void *dst, int byte, uint64_t mode)
+{
+	static char *src;
+	struct uffdio_copy c;
+
+	if (!src)
+		src = t_map(1);
+	memset(src, byte, (size_t)t_page);
+	c.dst = (uintptr_t)dst;
+	c.src = (uintptr_t)src;
+	c.len = (uint64_t)t_page;
+	c.mode = mode;
+	c.copy = 0;
+	return uffd_ioctl(fd, UFFDIO_COPY, &c);
+}
+
+int t_zeropage(int fd, void *dst, size_t npages, uint64_t mode)
+{
+	struct uffdio_zeropage z = {
+		.range = { (uintptr_t)dst, npages * (size_t)t_page }, .mode = mode,
+	};
+
+	return uffd_ioctl(fd, UFFDIO_ZEROPAGE, &z);
+}
+
+int t_wake(int fd, void *p, size_t len)
+{
+	struct uffdio_range r = { (uintptr_t)p, len };
+
+	return uffd_ioctl(fd, UFFDIO_WAKE, &r);
+}
+
+int t_poll(int fd, short events, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = events };
+	int r;
+
+	do
+		r = poll(&pfd, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0 ? pfd.revents : 0;
+}
+
+bool t_read_msg(int fd, struct uffd_msg *m, int timeout_ms)
+{
+	int fl = fcntl(fd, F_GETFL);
+	ssize_t r;
+
+	if (fl & O_NONBLOCK) {
+		if (!(t_poll(fd, POLLIN, timeout_ms) & POLLIN))
+			return false;
+	}
+	r = read(fd, m, sizeof(*m));
+	if (r != (ssize_t)sizeof(*m))
+		t_fail(__FILE__, __LINE__, "read(uffd) = %zd: %s", r, t_errname(errno));
+	return true;
+}
+
+int t_drain(int fd, struct uffd_msg *out, int max)
+{
+	ssize_t r = read(fd, out, (size_t)max * sizeof(*out));
+
+	if (r < 0) {
+		if (errno == EAGAIN)
+			return 0;
+		t_fail(__FILE__, __LINE__, "read(uffd): %s", t_errname(errno));
+	}
+	return (int)(r / (ssize_t)sizeof(*out));
+}
+
+static void *toucher_main(void *arg)
+{
+	struct t_toucher *t = arg;
+
+	t->tid = (pid_t)syscall(SYS_gettid);
+	if (t->write)
+		*t->addr = t->value;
+	t->seen = *t->addr;
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+void t_touch_start(struct t_toucher *t, void *addr, int write, char value)
+{
+	memset(t, 0, sizeof(*t));
+	t->addr = addr;
+	t->write = write;
+	t->value = value;
+	if (pthread_create(&t->thread, NULL, toucher_main, t))
+		t_fail(__FILE__, __LINE__, "pthread_create");
+	while (!__atomic_load_n(&t->tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+bool t_touch_wait(struct t_toucher *t, int timeout_ms)
+{
+	int i;
+
+	for (i = 0; i < timeout_ms; i++) {
+		if (__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
+			return true;
+		t_msleep(1);
+	}
+	return __atomic_load_n(&t->done, __ATOMIC_ACQUIRE);
+}
+
+void t_touch_join(struct t_toucher *t)
+{
+	pthread_join(t->thread, NULL);
+}
+
+void t_msleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+char t_thread_state(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] && p[2] ? p[2] : '?';
+}
+
+int t_fork_run(void (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		t_fail(__FILE__, __LINE__, "fork: %s", t_errname(errno));
+	if (pid == 0) {
+		fn(arg);
+		_exit(0);
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return st;
+}
+
+int t_vma_count(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	int c, n = 0;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+uint64_t t_pagemap(void *p)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (off_t)((uintptr_t)p / (uintptr_t)t_page * 8)) != 8)
+		e = 0;
+	close(fd);
+	return e;
+}
