@@ -88,6 +88,7 @@ check: deps
 
 check-plain: all
 	test/run.sh $(BUILD)
+	test/install.sh $(BUILD)
 
 check-asan:
 	$(MAKE) BUILD=build/asan SAN=asan tests

@@ -176,7 +176,7 @@ ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count);
 
 /* ---- fault path (emu_fault.c) ------------------------------------------ */
 int fault_install_handler(void);
-void fault_wait(struct emu_ctx *ctx, struct emu_slot *s);
+bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s);
 
 /* Safe user memory access for ioctl arguments: 0 or -EFAULT. */
 int safe_read(void *dst, const void *src, size_t n);
@@ -187,6 +187,11 @@ int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *));
 void sig_chain(int sig, siginfo_t *si, void *uc);
 bool sig_is_ours(int sig);
 int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old);
+bool sig_app_blocked(int sig);
+int sig_mask_filter(int how, const sigset_t *set, sigset_t *real_set,
+		    uint64_t *view_before);
+void sig_mask_view(sigset_t *old, uint64_t view);
+void sig_strip_mask(sigset_t *mask);
 
 /* ---- operations (emu_register.c, emu_fill.c) --------------------------- */
 int op_api(struct emu_ctx *ctx, void *arg);
@@ -196,6 +201,9 @@ int op_wake(struct emu_ctx *ctx, void *arg);
 int op_copy(struct emu_ctx *ctx, void *arg);
 int op_zeropage(struct emu_ctx *ctx, void *arg);
 uint64_t emu_features(void);
+int op_poison(struct emu_ctx *ctx, void *arg);
+int op_move(struct emu_ctx *ctx, void *arg);
+int op_writeprotect(struct emu_ctx *ctx, void *arg);
 void pages_unregister_all(struct emu_ctx *ctx, bool in_child);
 
 /* Memory map (emu_maps.c). */
@@ -209,6 +217,7 @@ struct vma {
 };
 int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n);
 int pagemap_read(uintptr_t start, size_t npages, uint64_t *out);
+bool maps_read_covers(uintptr_t addr);
 
 /* Guard-marker helpers. */
 int guard_install(uintptr_t start, size_t len);

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include "emu.h"
+#include "real.h"
 #include "sys.h"
 
 pthread_mutex_t emu_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -36,21 +37,28 @@ static bool svc_started;
 /*
  * emu_lock is never taken by the fault path, but an application signal
  * handler could call into the library while its thread holds the lock:
- * block signals while holding it.
+ * block asynchronous signals while holding it.  Synchronous ones stay
+ * deliverable: a bad ioctl argument faults into safe_read()/safe_write()'s
+ * recovery, and a blocked SIGSEGV would be fatal.
  */
 void emu_lock_acquire(sigset_t *saved)
 {
 	sigset_t all;
 
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, saved);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGTRAP);
+	real_pthread_sigmask(SIG_BLOCK, &all, saved);
 	pthread_mutex_lock(&emu_lock);
 }
 
 void emu_lock_release(const sigset_t *saved)
 {
 	pthread_mutex_unlock(&emu_lock);
-	pthread_sigmask(SIG_SETMASK, saved, NULL);
+	real_pthread_sigmask(SIG_SETMASK, saved, NULL);
 }
 
 struct emu_ctx *ctx_get(uint32_t index)
@@ -177,9 +185,23 @@ bool emu_available(struct uffd_engine_info *why)
  * our markers and forget the page states.  The child keeps its copies of
  * the descriptors; it does not own the contexts.
  */
+static sigset_t fork_saved;
+
+static void atfork_prepare(void)
+{
+	emu_lock_acquire(&fork_saved);
+}
+
+static void atfork_parent(void)
+{
+	emu_lock_release(&fork_saved);
+}
+
 static void atfork_child(void)
 {
 	uint32_t i;
+
+	pthread_mutex_init(&emu_lock, NULL);
 
 	svc_started = false;
 	svc_efd = -1;
@@ -192,7 +214,7 @@ static void atfork_child(void)
 		close(ctx->wfd);
 		ctx->wfd = -1;
 	}
-	pthread_mutex_init(&emu_lock, NULL);
+	real_pthread_sigmask(SIG_SETMASK, &fork_saved, NULL);
 }
 
 /* ---- service thread ---------------------------------------------------- */
@@ -267,9 +289,9 @@ static int svc_start(void)
 	pthread_attr_setstacksize(&attr, 64 * 1024);
 	/* The thread inherits a mask blocking everything: it takes no signal. */
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	real_pthread_sigmask(SIG_BLOCK, &all, &old);
 	err = pthread_create(&t, &attr, svc_main, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	real_pthread_sigmask(SIG_SETMASK, &old, NULL);
 	pthread_attr_destroy(&attr);
 	if (err) {
 		close(svc_efd);
@@ -298,7 +320,7 @@ int emu_init(void)
 		err = fault_install_handler();
 		if (err)
 			return err;
-		pthread_atfork(NULL, NULL, atfork_child);
+		pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	}
 	done = true;
 	done_pid = sys_getpid();
@@ -439,9 +461,17 @@ void ctx_release(struct emu_ctx *ctx)
 	}
 	pages_unregister_all(ctx, false);
 	wake_all(ctx);
-	/* Faulters and ioctls inside the context leave promptly (I6). */
+	emu_lock_release(&saved);
+
+	/*
+	 * Faulters and ioctls inside the context leave promptly (I6); an
+	 * ioctl may be waiting for emu_lock, so wait without holding it.
+	 * Operations that take emu_lock re-check the state.
+	 */
 	while (atomic_load(&ctx->refs))
 		sched_yield();
+
+	emu_lock_acquire(&saved);
 	munmap(ctx->sh, sizeof(*ctx->sh));
 	ctx->sh = NULL;
 	close(ctx->shfd);

@@ -50,7 +50,7 @@ static int safe_copy(void *dst, const void *src, size_t n)
 
 	if (sigsetjmp(jb, 0)) {
 		safe_jb = NULL;
-		pthread_sigmask(SIG_SETMASK, &safe_mask, NULL);
+		real_pthread_sigmask(SIG_SETMASK, &safe_mask, NULL);
 		return -EFAULT;
 	}
 	safe_jb = &jb;
@@ -155,12 +155,14 @@ static void wait_not_busy(pageword_t *pw)
 static int ncpus = 1;
 
 /*
- * Wait until a resolver marks our slot WOKEN.  Spin first -- the sleeping
+ * Wait until a resolver marks our slot WOKEN (returns false; the caller
+ * frees the slot), or until a signal handler ran on this thread (returns
+ * true: the slot was withdrawn and may already belong to another thread).  Spin first -- the sleeping
  * cross-CPU wake-up costs 20-40 us here, far more than most resolutions --
  * but only for a bounded time derived from recent round trips, and never on
  * a single CPU, where spinning only delays the handler.
  */
-void fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
+bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 {
 	uint64_t t0 = now_ns(), rtt = atomic_load_explicit(&ctx->rtt_ns,
 							    memory_order_relaxed);
@@ -194,13 +196,14 @@ void fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 			 * queueing a new message; this one is withdrawn.
 			 */
 			if (slot_withdraw(ctx, s))
-				return;
+				return true;
 		}
 	}
 	t = now_ns() - t0;
 	/* Exponential moving average, 1/8 weight. */
 	atomic_store_explicit(&ctx->rtt_ns, rtt - rtt / 8 + t / 8,
 			      memory_order_relaxed);
+	return false;
 }
 
 static void raise_sigbus(uintptr_t addr, ucontext_t *uc)
@@ -237,26 +240,28 @@ static void raise_sigbus(uintptr_t addr, ucontext_t *uc)
 
 /* ---- the handler ------------------------------------------------------- */
 
-enum { F_RETRY, F_CHAIN };
+/* F_DONE: handled, re-execute; F_RETRY: transient, re-execute (bounded). */
+enum { F_DONE, F_RETRY, F_CHAIN };
 
-static int missing_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
-			 uintptr_t addr, int acc, ucontext_t *uc)
+/*
+ * Queue a message for this fault and wait for its resolution.  @mask/@val:
+ * the page-word bits that make this a fault; if a resolver changed them
+ * before it could see our slot (I5), we withdraw and retry the access.
+ */
+static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
+		       uintptr_t addr, uint64_t flags, uint32_t mask, uint32_t val)
 {
 	uint64_t feat = ctx_features(ctx);
 	struct emu_slot *s;
 	uint32_t w2;
 
-	if (feat & UFFD_FEATURE_SIGBUS) {
-		raise_sigbus(addr, uc);
-		return F_RETRY;
-	}
 	s = slot_claim(ctx);
 	s->kind = SLOT_FAULT;
 	s->addr = addr;
 	s->tid = sys_gettid();
 	memset(&s->msg, 0, sizeof(s->msg));
 	s->msg.event = UFFD_EVENT_PAGEFAULT;
-	s->msg.arg.pagefault.flags = (acc & ACC_WRITE) ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
+	s->msg.arg.pagefault.flags = flags;
 	s->msg.arg.pagefault.address = (feat & UFFD_FEATURE_EXACT_ADDRESS) ?
 				       addr : (addr & EMU_PAGE_MASK);
 	if (feat & UFFD_FEATURE_THREAD_ID)
@@ -265,14 +270,88 @@ static int missing_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 
 	/* I5: did a resolver change the page before seeing our slot? */
 	w2 = atomic_load(pw);
-	if (!(w2 & PS_MISSING) || PS_CTX(w2) != PS_CTX(w) ||
+	if ((w2 & mask) != val || PS_CTX(w2) != PS_CTX(w) ||
 	    atomic_load(&ctx->state) != CTX_LIVE) {
 		if (slot_withdraw(ctx, s))
-			return F_RETRY;
+			return F_DONE;
 	}
-	fault_wait(ctx, s);
-	slot_free(s);
-	return F_RETRY;
+	if (!fault_wait(ctx, s))
+		slot_free(s);
+	return F_DONE;
+}
+
+/*
+ * A read of a never-populated page that carries only a write-protect
+ * marker (WP-only registration with WP_UNPOPULATED): the kernel maps the
+ * zero page, still write-protected, without a message.
+ */
+static int wp_marker_read(pageword_t *pw, uintptr_t addr)
+{
+	uintptr_t page = addr & EMU_PAGE_MASK;
+	uint32_t w = atomic_load(pw);
+	int prot;
+
+	if ((w & (PS_BUSY | PS_MISSING | PS_WP)) != (PS_MISSING | PS_WP) ||
+	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
+		return F_DONE;
+	prot = PS_PROT(w) & ~PROT_WRITE;
+	mprotect((void *)page, EMU_PAGE_SIZE, prot);
+	guard_remove(page, EMU_PAGE_SIZE);
+	if (prot & PROT_READ)
+		madvise((void *)page, EMU_PAGE_SIZE, MADV_POPULATE_READ);
+	atomic_store(pw, w & ~(PS_MISSING | PS_BUSY));
+	return F_DONE;
+}
+
+/*
+ * A fault on a registered page of a live context of ours: what the kernel
+ * would do with it (spec 9.1).
+ */
+static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
+		      uintptr_t addr, int acc, siginfo_t *si, ucontext_t *uc)
+{
+	unsigned int mode = PS_MODE(w);
+	uint64_t wflag = (acc & ACC_WRITE) ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
+	bool sigbus = ctx_features(ctx) & UFFD_FEATURE_SIGBUS;
+
+	if (w & PS_MISSING) {
+		if (si->si_code != SEGV_MAPERR)
+			return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
+		if (w & PS_POISON) {
+			raise_sigbus(addr, uc);
+			return F_DONE;
+		}
+		if (mode & UFFDIO_REGISTER_MODE_MISSING) {
+			if (sigbus) {
+				raise_sigbus(addr, uc);
+				return F_DONE;
+			}
+			return queue_fault(ctx, pw, w, addr, wflag,
+					   PS_MISSING | PS_POISON, PS_MISSING);
+		}
+		if ((mode & UFFDIO_REGISTER_MODE_WP) && (w & PS_WP)) {
+			if (!wflag)
+				return wp_marker_read(pw, addr);
+			if (sigbus) {
+				raise_sigbus(addr, uc);
+				return F_DONE;
+			}
+			return queue_fault(ctx, pw, w, addr,
+					   UFFD_PAGEFAULT_FLAG_WP | wflag,
+					   PS_MISSING | PS_WP, PS_MISSING | PS_WP);
+		}
+		return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
+	}
+	if ((w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP) && wflag &&
+	    si->si_code == SEGV_ACCERR) {
+		if (sigbus) {
+			raise_sigbus(addr, uc);
+			return F_DONE;
+		}
+		return queue_fault(ctx, pw, w, addr, UFFD_PAGEFAULT_FLAG_WP | wflag,
+				   PS_MISSING | PS_WP, PS_WP);
+	}
+	return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
 }
 
 static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
@@ -286,13 +365,13 @@ static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
 	if (!pw)
 		return F_CHAIN;
 	w = atomic_load(pw);
-	if (!PS_CTX(w))
-		return retry_ok(addr, 3) ? F_RETRY : F_CHAIN;
 	if (w & PS_BUSY) {
 		wait_not_busy(pw);
 		retry_reset();
-		return F_RETRY;
+		return F_DONE;
 	}
+	if (!PS_CTX(w))
+		return retry_ok(addr, 3) ? F_RETRY : F_CHAIN;
 	/* A protection violation of the application's own making. */
 	if (si->si_code == SEGV_ACCERR && !prot_allows(PS_PROT(w), acc))
 		return F_CHAIN;
@@ -302,18 +381,19 @@ static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
 	if (ctx->owner != sys_getpid()) {
 		/* A child that missed the fork hook (raw clone): unregistered. */
 		ctx_put(ctx);
-		guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
+		if (w & PS_MISSING)
+			guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
+		if (w & PS_WP)
+			mprotect((void *)(addr & EMU_PAGE_MASK), EMU_PAGE_SIZE,
+				 PS_PROT(w));
 		atomic_store(pw, 0);
-		return F_RETRY;
+		return F_DONE;
 	}
-	if ((w & PS_MISSING) && si->si_code == SEGV_MAPERR) {
-		r = missing_fault(ctx, pw, w, addr, acc, uc);
-		ctx_put(ctx);
-		retry_reset();
-		return r;
-	}
+	r = uffd_fault(ctx, pw, w, addr, acc, si, uc);
 	ctx_put(ctx);
-	return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
+	if (r == F_DONE)
+		retry_reset();
+	return r;
 }
 
 static void on_sigsegv(int sig, siginfo_t *si, void *ucv)

@@ -1,42 +1,108 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * UFFDIO_COPY and UFFDIO_ZEROPAGE of the emulated engine: installing
- * contents into missing pages atomically, without creating VMAs.
+ * UFFDIO_COPY, UFFDIO_ZEROPAGE, UFFDIO_POISON and UFFDIO_MOVE of the
+ * emulated engine: putting contents into absent pages atomically, without
+ * creating VMAs.
  *
- * A copy claims a run of missing pages (PS_BUSY, invariant I2), then
- *   mprotect(PROT_NONE)  - nobody can see the page from here on
- *   MADV_GUARD_REMOVE    - the page is now an ordinary absent page
+ * A copy claims a run of absent pages (PS_BUSY, invariant I2), then
+ *   mprotect(PROT_NONE)    - nobody can see the pages from here on
+ *   MADV_GUARD_REMOVE      - they are now ordinary absent pages
  *   pwrite(/proc/self/mem) - contents go in (FOLL_FORCE writes PROT_NONE)
- *   mprotect(original)   - published; the VMA merges back with its
- *                          neighbours, so the VMA count is unchanged
- * and clears BUSY|MISSING.  A thread touching the page meanwhile faults with
- * SEGV_ACCERR, sees BUSY, waits, and retries.  A zero page needs no hiding:
- * removing the marker leaves exactly the kernel's "zero page" behaviour.
+ *   mprotect(protection)   - published; the VMA merges back with its
+ *                            neighbours, so the VMA count is unchanged
+ * and updates the page words.  A thread touching a page meanwhile faults
+ * with SEGV_ACCERR, sees BUSY, waits and retries.  A zero page needs no
+ * hiding: removing the marker leaves exactly the kernel's zero-page
+ * behaviour (reads see zeros, a write is an ordinary copy-on-write).
+ *
+ * Every function here may run in a signal handler (UFFD_FEATURE_SIGBUS
+ * handlers resolve their own faults): no allocation, no locks.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include "emu.h"
 #include "sys.h"
 
-/* Claim page @a if it is missing and free: true on success. */
-static bool page_claim(pageword_t *pw)
-{
-	uint32_t w = atomic_load(pw);
+enum fill_kind { FILL_COPY, FILL_ZERO, FILL_POISON, FILL_MOVE };
 
-	while ((w & (PS_MISSING | PS_BUSY)) == PS_MISSING) {
-		if (atomic_compare_exchange_weak(pw, &w, w | PS_BUSY))
-			return true;
-	}
-	return false;
+/*
+ * Is a page without our marker actually absent?  Only asked for pages of
+ * registrations without MISSING mode, which carry no marker.
+ */
+static bool page_none(uintptr_t a)
+{
+	uint64_t pm;
+
+	return pagemap_read(a, 1, &pm) == 0 &&
+	       !(pm & (PM_PRESENT | PM_SWAP | PM_GUARD));
 }
 
 /*
- * The checks mfill_atomic makes before touching a page: the destination
- * must lie in one registered VMA (of any uffd of this process).  Returns the
+ * Claim page @a for @kind: true if it is absent in the kernel's sense for
+ * this operation and nobody else holds it.  COPY and MOVE accept a page
+ * behind a write-protect or poison marker; ZEROPAGE and POISON want a
+ * "none" page (spec 7.5, 7.7).
+ */
+static bool page_claim(uintptr_t a, enum fill_kind kind)
+{
+	pageword_t *pw = pt_word(a);
+	uint32_t w = atomic_load(pw);
+	uint32_t refuse = PS_BUSY;
+
+	if (kind == FILL_ZERO || kind == FILL_POISON)
+		refuse |= PS_WP | PS_POISON;
+	for (;;) {
+		if (w & refuse)
+			return false;
+		if (!(w & PS_MISSING)) {
+			if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)
+				return false;		/* present */
+			if (!atomic_compare_exchange_weak(pw, &w, w | PS_BUSY))
+				continue;
+			if (page_none(a))
+				return true;
+			atomic_fetch_and(pw, ~PS_BUSY);
+			return false;
+		}
+		if (atomic_compare_exchange_weak(pw, &w, w | PS_BUSY))
+			return true;
+	}
+}
+
+/* Claim the longest run at @dst; returns pages claimed. */
+static size_t claim_run(uintptr_t dst, size_t npages, enum fill_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < npages; i++)
+		if (!page_claim(dst + i * EMU_PAGE_SIZE, kind))
+			break;
+	return i;
+}
+
+/* Release @n claimed pages: @clear and @set applied, BUSY dropped. */
+static void release_run(uintptr_t a, size_t n, uint32_t clear, uint32_t set)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		pageword_t *pw = pt_word(a + i * EMU_PAGE_SIZE);
+		uint32_t w = atomic_load(pw);
+
+		while (!atomic_compare_exchange_weak(pw, &w,
+						     ((w & ~clear) | set) & ~PS_BUSY))
+			;
+	}
+}
+
+/*
+ * The checks mfill_atomic makes first: the destination lies in one
+ * registered VMA (of any uffd of this process: spec 7.3).  Returns the
  * first page's word, or 0 with *err set.
  */
 static uint32_t dst_check(uintptr_t dst, size_t len, int *err)
@@ -59,39 +125,13 @@ static uint32_t dst_check(uintptr_t dst, size_t len, int *err)
 	return w0;
 }
 
-/* Claim the longest run of missing pages at @dst; pages claimed. */
-static size_t claim_run(uintptr_t dst, size_t npages)
-{
-	size_t i;
-
-	for (i = 0; i < npages; i++)
-		if (!page_claim(pt_word(dst + i * EMU_PAGE_SIZE)))
-			break;
-	return i;
-}
-
-/* Finish @n claimed pages from @a: installed ones lose MISSING. */
-static void publish(uintptr_t a, size_t n, bool installed, uint32_t set)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		pageword_t *pw = pt_word(a + i * EMU_PAGE_SIZE);
-
-		if (installed) {
-			atomic_fetch_or(pw, set);
-			atomic_fetch_and(pw, ~(PS_MISSING | PS_BUSY));
-		} else {
-			atomic_fetch_and(pw, ~PS_BUSY);
-		}
-	}
-}
-
 /*
- * Write @len bytes from @src into the claimed, guard-marked pages at @dst.
- * Returns bytes installed (whole pages) or -errno.
+ * Write @len bytes from @src into the claimed absent pages at @dst and
+ * publish them with protection @final.  Returns bytes installed (whole
+ * pages) or -errno.
  */
-static long install(uintptr_t dst, uintptr_t src, size_t len, int prot)
+static long install(uintptr_t dst, uintptr_t src, size_t len, int prot,
+		    int final)
 {
 	int memfd = emu_memfd();
 	bool hide = prot != PROT_NONE;
@@ -111,61 +151,90 @@ static long install(uintptr_t dst, uintptr_t src, size_t len, int prot)
 	}
 	done = (size_t)n & EMU_PAGE_MASK;
 	if (done < len) {
-		/* A partially written page must not survive: back to missing. */
+		/* A partially written page must not survive: back to absent. */
 		madvise((void *)(dst + done), len - done, MADV_DONTNEED);
 		guard_install(dst + done, len - done);
 		if (!err)
 			err = -EFAULT;
 	}
-	if (hide)
-		mprotect((void *)dst, len, prot);
+	if (hide || final != prot) {
+		if (done)
+			mprotect((void *)dst, done, final);
+		if (done < len && hide)
+			mprotect((void *)(dst + done), len - done, prot);
+	}
 	return done ? (long)done : err;
 }
 
 static long fill_copy(uintptr_t dst, uintptr_t src, size_t len, bool wp)
 {
-	size_t np = len / EMU_PAGE_SIZE, claimed;
+	size_t claimed;
 	uint32_t w0;
+	int err = 0, prot;
 	long r;
-	int err = 0;
 
 	w0 = dst_check(dst, len, &err);
 	if (!w0)
 		return err;
 	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
 		return -EINVAL;
-	claimed = claim_run(dst, np);
+	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_COPY);
 	if (!claimed)
 		return -EEXIST;
-	r = install(dst, src, claimed * EMU_PAGE_SIZE, PS_PROT(w0));
-	if (r > 0) {
-		size_t ok = (size_t)r / EMU_PAGE_SIZE;
-
-		publish(dst, ok, true, wp ? PS_WP : 0);
-		publish(dst + (size_t)r, claimed - ok, false, 0);
+	prot = PS_PROT(w0);
+	r = install(dst, src, claimed * EMU_PAGE_SIZE, prot,
+		    wp ? prot & ~PROT_WRITE : prot);
+	if (r < 0) {
+		release_run(dst, claimed, 0, 0);
 		return r;
 	}
-	publish(dst, claimed, false, 0);
+	release_run(dst, (size_t)r / EMU_PAGE_SIZE, PS_MISSING | PS_POISON | PS_WP,
+		    wp ? PS_WP : 0);
+	release_run(dst + (size_t)r, claimed - (size_t)r / EMU_PAGE_SIZE, 0, 0);
 	return r;
 }
 
 static long fill_zero(uintptr_t dst, size_t len)
 {
-	size_t np = len / EMU_PAGE_SIZE, claimed;
+	size_t claimed, bytes;
 	uint32_t w0;
 	int err = 0;
 
 	w0 = dst_check(dst, len, &err);
 	if (!w0)
 		return err;
-	claimed = claim_run(dst, np);
+	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_ZERO);
 	if (!claimed)
 		return -EEXIST;
-	guard_remove(dst, claimed * EMU_PAGE_SIZE);
+	bytes = claimed * EMU_PAGE_SIZE;
+	guard_remove(dst, bytes);
 	/* Map the shared zero page, as the kernel does (pagemap: present). */
 	if (PS_PROT(w0) & PROT_READ)
-		madvise((void *)dst, claimed * EMU_PAGE_SIZE, MADV_POPULATE_READ);
-	publish(dst, claimed, true, 0);
+		madvise((void *)dst, bytes, MADV_POPULATE_READ);
+	release_run(dst, claimed, PS_MISSING, 0);
+	return (long)bytes;
+}
+
+static long fill_poison(uintptr_t dst, size_t len)
+{
+	size_t claimed, i;
+	uint32_t w0;
+	int err = 0;
+
+	w0 = dst_check(dst, len, &err);
+	if (!w0)
+		return err;
+	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_POISON);
+	if (!claimed)
+		return -EEXIST;
+	/* Pages of a registration without MISSING mode have no marker yet. */
+	for (i = 0; i < claimed; i++) {
+		uintptr_t a = dst + i * EMU_PAGE_SIZE;
+
+		if (!(atomic_load(pt_word(a)) & PS_MISSING))
+			guard_install(a, EMU_PAGE_SIZE);
+	}
+	release_run(dst, claimed, 0, PS_MISSING | PS_POISON);
 	return (long)(claimed * EMU_PAGE_SIZE);
 }
 
@@ -222,4 +291,174 @@ int op_zeropage(struct emu_ctx *ctx, void *arg)
 			   &((struct uffdio_zeropage *)arg)->zeropage,
 			   z.range.start, z.range.len,
 			   z.mode & UFFDIO_ZEROPAGE_MODE_DONTWAKE);
+}
+
+int op_poison(struct emu_ctx *ctx, void *arg)
+{
+	struct uffdio_poison p;
+	int err;
+
+	if (safe_read(&p, arg, sizeof(p) - sizeof(p.updated)))
+		return -EFAULT;
+	err = validate_range(p.range.start, p.range.len);
+	if (err)
+		return err;
+	if (p.mode & ~UFFDIO_POISON_MODE_DONTWAKE)
+		return -EINVAL;
+	return fill_result(ctx, fill_poison(p.range.start, p.range.len),
+			   &((struct uffdio_poison *)arg)->updated,
+			   p.range.start, p.range.len,
+			   p.mode & UFFDIO_POISON_MODE_DONTWAKE);
+}
+
+/* ---- UFFDIO_MOVE ------------------------------------------------------- */
+
+/*
+ * Make the moved-out source page absent: missing again (with a marker) if
+ * it is registered in MISSING mode, else an ordinary absent page.
+ */
+static void src_vacate(uintptr_t a)
+{
+	pageword_t *pw = pt_word(a);
+	uint32_t w = pw ? atomic_load(pw) : 0;
+
+	madvise((void *)a, EMU_PAGE_SIZE, MADV_DONTNEED);
+	if (PS_CTX(w) && (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)) {
+		guard_install(a, EMU_PAGE_SIZE);
+		atomic_fetch_and(pw, ~PS_WP);
+		atomic_fetch_or(pw, PS_MISSING);
+	}
+}
+
+static bool page_all_zero(uintptr_t a)
+{
+	const uint64_t *p = (const uint64_t *)a;
+	size_t i;
+
+	for (i = 0; i < EMU_PAGE_SIZE / sizeof(*p); i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/*
+ * Move pages one at a time (spec 7.8): each destination page must be
+ * absent, each source page present and exclusive to this process (a page
+ * shared copy-on-write with a fork child is EBUSY), unless it is a hole
+ * and ALLOW_SRC_HOLES is given.  The contents are copied, then the source
+ * page is dropped.
+ */
+static long fill_move(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
+		      size_t len, bool holes)
+{
+	size_t np = len / EMU_PAGE_SIZE, i;
+	pageword_t *pw0 = pt_word(dst);
+	uint32_t w0 = pw0 ? atomic_load(pw0) : 0;
+	uintptr_t a;
+	long done = 0;
+	int prot;
+
+	if (PS_CTX(w0) != ctx->index)
+		return -EINVAL;		/* dst must be registered with us */
+	for (a = dst; a < dst + len; a += EMU_PAGE_SIZE) {
+		pageword_t *pw = pt_word(a);
+
+		if (!pw || ((atomic_load(pw) ^ w0) & PS_VMA_MASK))
+			return -EINVAL;	/* crosses the VMA end */
+	}
+	prot = PS_PROT(w0);
+	for (i = 0; i < np; i++) {
+		uintptr_t d = dst + i * EMU_PAGE_SIZE, s = src + i * EMU_PAGE_SIZE;
+		uint64_t pm;
+		long r;
+
+		/* The destination first: the kernel reports EEXIST before ENOENT. */
+		if (!page_claim(d, FILL_MOVE))
+			return done ? done : -EEXIST;
+		if (pagemap_read(s, 1, &pm)) {
+			release_run(d, 1, 0, 0);
+			return done ? done : -EFAULT;
+		}
+		if (!(pm & (PM_PRESENT | PM_SWAP)) || (pm & PM_GUARD)) {
+			release_run(d, 1, 0, 0);
+			if (!holes)
+				return done ? done : -ENOENT;
+			done += (long)EMU_PAGE_SIZE;
+			continue;
+		}
+		if (!(pm & PM_EXCLUSIVE) && !page_all_zero(s)) {
+			release_run(d, 1, 0, 0);
+			return done ? done : -EBUSY;
+		}
+		r = install(d, s, EMU_PAGE_SIZE, prot, prot);
+		if (r < 0) {
+			release_run(d, 1, 0, 0);
+			return done ? done : r;
+		}
+		release_run(d, 1, PS_MISSING | PS_POISON | PS_WP, 0);
+		src_vacate(s);
+		done += (long)EMU_PAGE_SIZE;
+	}
+	return done;
+}
+
+/*
+ * The source must be private anonymous memory with the destination's
+ * protection; checked against /proc/self/maps.  Not async-signal-safe, and
+ * only done when the source is not registered memory we already know.
+ */
+static int move_src_check(uintptr_t src, size_t len, int prot)
+{
+	pageword_t *pw = pt_word(src);
+	uint32_t w = pw ? atomic_load(pw) : 0;
+	struct vma *v = NULL;
+	int n = 0, err;
+	uintptr_t a;
+
+	if (PS_CTX(w)) {
+		for (a = src; a < src + len; a += EMU_PAGE_SIZE) {
+			pw = pt_word(a);
+			if (!pw || ((atomic_load(pw) ^ w) & PS_VMA_MASK))
+				goto slow;
+		}
+		return PS_PROT(w) == prot ? 0 : -EINVAL;
+	}
+slow:
+	err = maps_read(src, src + len, &v, &n);
+	if (err)
+		return err;
+	if (!n || v[0].start > src || v[0].end < src + len)
+		err = n && v[0].start <= src ? -EINVAL : -ENOENT;
+	else if (!v[0].anon || v[0].shared || v[0].prot != prot)
+		err = -EINVAL;
+	free(v);
+	return err;
+}
+
+int op_move(struct emu_ctx *ctx, void *arg)
+{
+	struct uffdio_move m;
+	pageword_t *pw;
+	long res;
+	int err;
+
+	if (safe_read(&m, arg, sizeof(m) - sizeof(m.move)))
+		return -EFAULT;
+	err = validate_range(m.dst, m.len);
+	if (!err)
+		err = validate_range(m.src, m.len);
+	if (err)
+		return err;
+	if (m.mode & ~(UFFDIO_MOVE_MODE_DONTWAKE | UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES))
+		return -EINVAL;
+	pw = pt_word(m.dst);
+	if (!pw || !PS_CTX(atomic_load(pw)))
+		res = maps_read_covers(m.dst) ? -EINVAL : -ENOENT;
+	else {
+		err = move_src_check(m.src, m.len, PS_PROT(atomic_load(pw)));
+		res = err ? err : fill_move(ctx, m.dst, m.src, m.len,
+					    m.mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES);
+	}
+	return fill_result(ctx, res, &((struct uffdio_move *)arg)->move,
+			   m.dst, m.len, m.mode & UFFDIO_MOVE_MODE_DONTWAKE);
 }

@@ -58,6 +58,15 @@ int emu_ioctl(int fd, unsigned long request, void *arg)
 	case UFFDIO_ZEROPAGE:
 		r = op_zeropage(ctx, arg);
 		break;
+	case UFFDIO_WRITEPROTECT:
+		r = op_writeprotect(ctx, arg);
+		break;
+	case UFFDIO_POISON:
+		r = op_poison(ctx, arg);
+		break;
+	case UFFDIO_MOVE:
+		r = op_move(ctx, arg);
+		break;
 	default:
 		r = -EINVAL;
 		break;

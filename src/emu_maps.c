@@ -139,3 +139,17 @@ int pagemap_read(uintptr_t start, size_t npages, uint64_t *out)
 	}
 	return 0;
 }
+
+/* Is @addr inside any VMA? */
+bool maps_read_covers(uintptr_t addr)
+{
+	struct vma *v = NULL;
+	int n = 0;
+	bool in;
+
+	if (maps_read(addr, addr + 1, &v, &n))
+		return false;
+	in = n > 0 && v[0].start <= addr;
+	free(v);
+	return in;
+}

@@ -16,10 +16,12 @@
 #include "sys.h"
 
 /* What this engine implements; UFFDIO_API reports exactly this. */
-#define EMU_FEATURES (UFFD_FEATURE_SIGBUS | UFFD_FEATURE_THREAD_ID | \
-		      UFFD_FEATURE_EXACT_ADDRESS)
+#define EMU_FEATURES (UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_SIGBUS | \
+		      UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS | \
+		      UFFD_FEATURE_WP_UNPOPULATED | UFFD_FEATURE_POISON | \
+		      UFFD_FEATURE_MOVE)
 /* Registration modes this engine implements. */
-#define EMU_MODES (UFFDIO_REGISTER_MODE_MISSING)
+#define EMU_MODES (UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP)
 
 uint64_t emu_features(void)
 {
@@ -123,49 +125,63 @@ static uint32_t page_lock(pageword_t *pw)
 
 /*
  * Forget this context's pages in [s, e): remove our markers, clear the
- * words.  In a fork child, BUSY marks belong to threads that do not exist
- * here: the page is made accessible again instead of waited for.
+ * words.  The marker of a page goes before its word says "not ours", so a
+ * fault racing with us either still sees the page as ours (and retries
+ * once it is free) or finds it accessible.  Pages are taken BUSY in
+ * chunks so markers can be removed a run at a time.  In a fork child,
+ * BUSY marks belong to threads that do not exist here: such a page is made
+ * accessible again instead of waited for.
  * Returns true when a page with MISSING mode was found (waiters to wake).
  */
+#define CLEAR_CHUNK 512
+
 static bool pages_clear(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			bool in_child)
 {
-	uintptr_t a, run = 0;
 	bool missing_mode = false;
+	uintptr_t a;
 
-	for (a = s; a < e; a += EMU_PAGE_SIZE) {
-		pageword_t *pw = pt_word(a);
-		uint32_t w;
+	for (a = s; a < e; a += CLEAR_CHUNK * EMU_PAGE_SIZE) {
+		uintptr_t ce = a + CLEAR_CHUNK * EMU_PAGE_SIZE;
+		unsigned char mine[CLEAR_CHUNK], guarded[CLEAR_CHUNK];
+		size_t i, j, n;
 
-		if (!pw || PS_CTX(atomic_load(pw)) != ctx->index) {
-			if (run) {
-				guard_remove(run, a - run);
-				run = 0;
+		if (ce > e || ce < a)
+			ce = e;
+		n = (ce - a) / EMU_PAGE_SIZE;
+		for (i = 0; i < n; i++) {
+			pageword_t *pw = pt_word(a + i * EMU_PAGE_SIZE);
+			uint32_t w;
+
+			mine[i] = guarded[i] = 0;
+			if (!pw || PS_CTX(atomic_load(pw)) != ctx->index)
+				continue;
+			if (in_child) {
+				w = atomic_load(pw);
+				if (w & PS_BUSY)
+					mprotect((void *)(a + i * EMU_PAGE_SIZE),
+						 EMU_PAGE_SIZE, PS_PROT(w));
+			} else {
+				w = page_lock(pw);
 			}
-			continue;
+			mine[i] = 1;
+			guarded[i] = (w & PS_MISSING) != 0;
+			/* Write protection goes with the registration. */
+			if ((w & PS_WP) && !(w & PS_MISSING))
+				mprotect((void *)(a + i * EMU_PAGE_SIZE),
+					 EMU_PAGE_SIZE, PS_PROT(w));
+			if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)
+				missing_mode = true;
 		}
-		if (in_child) {
-			w = atomic_load(pw);
-			if (w & PS_BUSY)
-				mprotect((void *)a, EMU_PAGE_SIZE, PS_PROT(w));
-		} else {
-			w = page_lock(pw);
+		for (i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && guarded[j] == guarded[i]; j++)
+				;
+			if (guarded[i])
+				guard_remove(a + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
 		}
-		if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)
-			missing_mode = true;
-		if (w & (PS_MISSING | PS_POISON)) {
-			if (!run)
-				run = a;
-		} else if (run) {
-			guard_remove(run, a - run);
-			run = 0;
-		}
-		/* The marker must be gone before the word says "not ours". */
-		if (run) {
-			guard_remove(run, a + EMU_PAGE_SIZE - run);
-			run = 0;
-		}
-		atomic_store(pw, 0);
+		for (i = 0; i < n; i++)
+			if (mine[i])
+				atomic_store(pt_word(a + i * EMU_PAGE_SIZE), 0);
 	}
 	return missing_mode;
 }
@@ -218,7 +234,7 @@ static uint64_t register_ioctls(uint64_t mode)
  * thread can populate a page we are about to mark (a marker would discard
  * its contents); their faults see BUSY and wait.
  */
-enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD };
+enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD, ACT_UNPROTECT };
 
 static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			 int prot, uint64_t mode)
@@ -272,6 +288,13 @@ static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 		if (same && (PS_MODE(w) & mode) == mode)
 			continue;		/* superset: unchanged */
 		nw[i] = PS_MAKE(ctx->index, mode, prot);
+		/* Modes are replaced; write protection stays only with WP mode. */
+		if (same && (w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP))
+			nw[i] |= w & (PS_WP | PS_MISSING);
+		else if (same && (w & PS_WP) && !(w & PS_MISSING))
+			act[i] = ACT_UNPROTECT;
+		if (same && (w & PS_POISON))
+			nw[i] |= PS_POISON | PS_MISSING;
 		if (mode & UFFDIO_REGISTER_MODE_MISSING) {
 			if (same && (w & PS_MISSING)) {
 				nw[i] |= PS_MISSING;
@@ -279,7 +302,7 @@ static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 				nw[i] |= PS_MISSING;
 				act[i] = ACT_GUARD;
 			}
-		} else if (same && (w & PS_MISSING)) {
+		} else if (same && (w & PS_MISSING) && !(nw[i] & PS_MISSING)) {
 			act[i] = ACT_UNGUARD;	/* now simply absent */
 		}
 	}
@@ -291,6 +314,8 @@ static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			err = guard_install(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
 		else if (act[i] == ACT_UNGUARD)
 			err = guard_remove(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
+		else if (act[i] == ACT_UNPROTECT && !hidden)
+			mprotect((void *)(s + i * EMU_PAGE_SIZE), (j - i) * EMU_PAGE_SIZE, prot);
 		if (err) {
 			/* Undo the markers placed so far (on absent pages). */
 			for (j = 0; j < i; j++)
@@ -334,6 +359,10 @@ int op_register(struct emu_ctx *ctx, void *arg)
 	end = start + (uintptr_t)r.range.len;
 
 	emu_lock_acquire(&saved);
+	if (atomic_load(&ctx->state) != CTX_LIVE) {
+		err = -EBADF;
+		goto out;
+	}
 	err = maps_read(start, end, &v, &n);
 	if (err)
 		goto out;
@@ -401,6 +430,10 @@ int op_unregister(struct emu_ctx *ctx, void *arg)
 	end = start + (uintptr_t)r.len;
 
 	emu_lock_acquire(&saved);
+	if (atomic_load(&ctx->state) != CTX_LIVE) {
+		err = -EBADF;
+		goto out;
+	}
 	err = maps_read(start, end, &v, &n);
 	if (err)
 		goto out;

@@ -30,6 +30,89 @@ struct view {
 static struct view views[NSIG_MAX];
 static _Atomic bool ours[NSIG_MAX];
 
+/*
+ * Whether the application believes it has blocked each signal the engine
+ * owns, per thread.  The real mask never blocks them: a blocked SIGSEGV at
+ * a fault kills, and a kernel uffd fault needs no signal to be deliverable.
+ */
+static __attribute__((tls_model("initial-exec"))) __thread uint64_t app_blocked;
+
+bool sig_app_blocked(int sig)
+{
+	return sig > 0 && sig < NSIG_MAX && (app_blocked >> sig & 1);
+}
+
+/*
+ * sigprocmask() as the application sees it: the engine's signals are
+ * removed from what is really blocked and remembered as the app's view.
+ */
+int sig_mask_filter(int how, const sigset_t *set, sigset_t *real_set,
+		    uint64_t *view_before)
+{
+	int sig;
+
+	*view_before = app_blocked;
+	if (!set)
+		return 0;
+	*real_set = *set;
+	for (sig = 1; sig < NSIG_MAX; sig++) {
+		uint64_t bit = 1ULL << sig;
+
+		if (!sig_is_ours(sig))
+			continue;
+		if (sigismember(set, sig) == 1) {
+			if (how == SIG_BLOCK || how == SIG_SETMASK)
+				app_blocked |= bit;
+			else if (how == SIG_UNBLOCK)
+				app_blocked &= ~bit;
+			sigdelset(real_set, sig);
+		} else if (how == SIG_SETMASK) {
+			app_blocked &= ~bit;
+		}
+	}
+	return 1;
+}
+
+/* Add the app's view of the engine's signals to a mask read back. */
+void sig_mask_view(sigset_t *old, uint64_t view)
+{
+	int sig;
+
+	for (sig = 1; sig < NSIG_MAX; sig++)
+		if (sig_is_ours(sig) && (view >> sig & 1))
+			sigaddset(old, sig);
+}
+
+/* Never let a handler's sa_mask block the engine's signals. */
+void sig_strip_mask(sigset_t *mask)
+{
+	int sig;
+
+	for (sig = 1; sig < NSIG_MAX; sig++)
+		if (sig_is_ours(sig))
+			sigdelset(mask, sig);
+}
+
+/* Handlers installed before the engine started: fix their masks once. */
+static void strip_existing_masks(void)
+{
+	struct sigaction a;
+	int sig;
+
+	for (sig = 1; sig < NSIG_MAX; sig++) {
+		if (sig_is_ours(sig) || sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		if (real_sigaction(sig, NULL, &a) != 0)
+			continue;
+		if (a.sa_handler == SIG_DFL || a.sa_handler == SIG_IGN)
+			continue;
+		if (sigismember(&a.sa_mask, SIGSEGV) != 1)
+			continue;
+		sig_strip_mask(&a.sa_mask);
+		real_sigaction(sig, &a, NULL);
+	}
+}
+
 bool sig_is_ours(int sig)
 {
 	return sig > 0 && sig < NSIG_MAX &&
@@ -80,6 +163,7 @@ int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *))
 		return -errno;
 	view_write(sig, &old);
 	atomic_store_explicit(&ours[sig], true, memory_order_release);
+	strip_existing_masks();
 	return 0;
 }
 
@@ -123,6 +207,11 @@ void sig_chain(int sig, siginfo_t *si, void *ucv)
 	int i;
 
 	view_read(sig, &a);
+	/* Blocked, for the application: a fault cannot wait, so it kills. */
+	if (sig_app_blocked(sig) && si->si_code > 0) {
+		die_by_default(sig, si);
+		return;
+	}
 	if (!(a.sa_flags & SA_SIGINFO) && a.sa_handler == SIG_IGN) {
 		if (si->si_code > 0)
 			die_by_default(sig, si);	/* the kernel forces it */
@@ -137,8 +226,7 @@ void sig_chain(int sig, siginfo_t *si, void *ucv)
 	for (i = 1; i < NSIG_MAX; i++)
 		if (sigismember(&a.sa_mask, i) == 1)
 			sigaddset(&mask, i);
-	if (!(a.sa_flags & SA_NODEFER))
-		sigaddset(&mask, sig);
+	sig_strip_mask(&mask);
 	if (a.sa_flags & SA_RESETHAND) {
 		struct sigaction dfl;
 
@@ -146,10 +234,15 @@ void sig_chain(int sig, siginfo_t *si, void *ucv)
 		dfl.sa_handler = SIG_DFL;
 		view_write(sig, &dfl);
 	}
-	pthread_sigmask(SIG_SETMASK, &mask, &old);
+	/*
+	 * The engine's own signal stays unblocked while the handler runs
+	 * (the kernel would block it unless SA_NODEFER): the handler may touch
+	 * registered memory, and may leave with siglongjmp.
+	 */
+	real_pthread_sigmask(SIG_SETMASK, &mask, &old);
 	if (a.sa_flags & SA_SIGINFO)
 		a.sa_sigaction(sig, si, ucv);
 	else
 		a.sa_handler(sig);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	real_pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -48,6 +48,8 @@ __attribute__((constructor(101))) void real_init(void)
 	RESOLVE(epoll_ctl);
 	RESOLVE(sigaction);
 	RESOLVE(signal);
+	RESOLVE(sigprocmask);
+	RESOLVE(pthread_sigmask);
 }
 
 #define NEED(name) do { if (unlikely(!real.name)) real_init(); } while (0)
@@ -68,6 +70,12 @@ int real_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	NEED(sigaction);
 	return real.sigaction(sig, act, old);
+}
+
+int real_pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	NEED(pthread_sigmask);
+	return real.pthread_sigmask(how, set, old);
 }
 
 static ssize_t ret_errno(ssize_t r)
@@ -421,11 +429,49 @@ UFFD_EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 UFFD_EXPORT int sigaction(int sig, const struct sigaction *act,
 			  struct sigaction *old)
 {
-	if (likely(!sig_is_ours(sig))) {
-		NEED(sigaction);
+	struct sigaction copy;
+
+	NEED(sigaction);
+	if (likely(!sig_is_ours(SIGSEGV)))
 		return real.sigaction(sig, act, old);
+	if (sig_is_ours(sig))
+		return sig_app_action(sig, act, old);
+	/* Another signal's handler must not block the engine's signals. */
+	if (act) {
+		copy = *act;
+		sig_strip_mask(&copy.sa_mask);
+		act = &copy;
 	}
-	return sig_app_action(sig, act, old);
+	return real.sigaction(sig, act, old);
+}
+
+static int mask_common(int how, const sigset_t *set, sigset_t *old, bool pt)
+{
+	sigset_t real_set;
+	uint64_t view;
+	int r;
+
+	if (likely(!sig_is_ours(SIGSEGV)))
+		return pt ? real.pthread_sigmask(how, set, old)
+			  : real.sigprocmask(how, set, old);
+	if (sig_mask_filter(how, set, &real_set, &view))
+		set = &real_set;
+	r = pt ? real.pthread_sigmask(how, set, old) : real.sigprocmask(how, set, old);
+	if (old && (pt ? r == 0 : r >= 0))
+		sig_mask_view(old, view);
+	return r;
+}
+
+UFFD_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	NEED(sigprocmask);
+	return mask_common(how, set, old, false);
+}
+
+UFFD_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	NEED(pthread_sigmask);
+	return mask_common(how, set, old, true);
 }
 
 static sighandler_t bsd_signal_impl(int sig, sighandler_t h)

@@ -26,6 +26,8 @@ struct real_fns {
 	int (*epoll_ctl)(int, int, int, struct epoll_event *);
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 	sighandler_t (*signal)(int, sighandler_t);
+	int (*sigprocmask)(int, const sigset_t *, sigset_t *);
+	int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
 };
 
 extern struct real_fns real;
@@ -34,5 +36,6 @@ void real_init(void);
 ssize_t real_read(int fd, void *buf, size_t count);
 int real_close(int fd);
 int real_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
+int real_pthread_sigmask(int how, const sigset_t *set, sigset_t *old);
 
 #endif
