@@ -66,7 +66,8 @@ $(BUILD)/libuffd.so: $(LIB_OBJ) src/libuffd.map
 
 $(BUILD)/uffd: $(TOOL_SRC) $(BENCH_SRC) $(wildcard tools/*.h bench/*.h) $(BUILD)/libuffd.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itools -Ibench -o $@ $(TOOL_SRC) $(BENCH_SRC) \
+	$(CC) $(ALL_CFLAGS) -Itools -Ibench -DLIBUFFD_VERSION='"$(VERSION)"' \
+		-o $@ $(TOOL_SRC) $(BENCH_SRC) \
 		$(BUILD)/libuffd.a $(LDLIBS) -ldl -lm
 
 $(BUILD)/test/%: test/%.c $(TEST_HLP) test/harness.h $(BUILD)/libuffd.a

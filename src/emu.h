@@ -118,6 +118,9 @@ struct emu_shared {
 	_Atomic uint32_t pending;	/* SLOT_PENDING slots */
 	_Atomic uint32_t stale;		/* tokens whose message is gone (I4) */
 	_Atomic uint64_t seq;
+	/* Arrival pattern, for the readers' adaptive spin (emu_spin.c). */
+	_Atomic uint64_t last_publish_ns;
+	_Atomic uint64_t gap_ns;	/* moving average of inter-arrival gaps */
 	struct emu_slot slots[EMU_SLOTS];
 };
 #define EMU_SHARED_MAGIC	0x55464644u	/* "UFFD" */
@@ -139,15 +142,31 @@ struct emu_ctx {
 	ino_t rino;
 	struct emu_shared *sh;
 	_Atomic uint64_t rtt_ns;	/* recent fault round trip, for spinning */
+	/* What spinning cost and bought (uffd bench reports it). */
+	_Atomic uint64_t spin_ns, spin_hits, sleeps;
 	/* Address ranges registered with this context (under emu_lock). */
 	struct span { uintptr_t start, end; } *spans;
 	size_t nspans, capspans;
+
+	/* Owner side of the cross-process protocol (emu_remote.c). */
+	int lfd;			/* listening socket, or -1 */
+	struct rpc_conn { int fd; void *staging; } *conns;
+	int nconns;
+
+	/* Client side: this process uses a uffd another process owns. */
+	bool remote;
+	int conn;			/* connection to the owner, or -1 */
+	void *staging;			/* page contents travel through this */
+	pthread_mutex_t conn_lock;
+	uint64_t next_id;
+	_Atomic int nfds;		/* descriptors of ours naming it */
 };
 
 struct emu_ctx *ctx_get(uint32_t index);	/* no reference taken */
 struct emu_ctx *ctx_acquire(uint32_t index);	/* LIVE and referenced, or NULL */
 void ctx_put(struct emu_ctx *ctx);
 struct emu_ctx *ctx_from_fd(int fd);		/* via the fd table */
+struct emu_ctx *ctx_alloc(void);		/* emu_lock held */
 void ctx_release(struct emu_ctx *ctx);		/* last reference gone */
 void ctx_check_closed(struct emu_ctx *ctx);	/* release if no reader left */
 uint64_t ctx_features(const struct emu_ctx *ctx);
@@ -172,7 +191,15 @@ unsigned int wake_range(struct emu_ctx *ctx, uint64_t start, uint64_t len);
 unsigned int wake_all(struct emu_ctx *ctx);
 void queue_drain_stale(struct emu_ctx *ctx, int fd);
 void queue_drain_stale_hint(struct emu_ctx *ctx);
-ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count);
+ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
+		   bool nowait);
+
+/* ---- adaptive spinning (emu_spin.c) ------------------------------------ */
+extern int emu_ncpus;
+uint64_t spin_budget_faulter(struct emu_ctx *ctx);
+uint64_t spin_budget_reader(struct emu_ctx *ctx);
+void spin_note_publish(struct emu_ctx *ctx);
+bool spin_for_message(struct emu_ctx **ctx, int n, uint64_t budget);
 
 /* ---- fault path (emu_fault.c) ------------------------------------------ */
 int fault_install_handler(void);
@@ -193,12 +220,27 @@ int sig_mask_filter(int how, const sigset_t *set, sigset_t *real_set,
 void sig_mask_view(sigset_t *old, uint64_t view);
 void sig_strip_mask(sigset_t *mask);
 
+/* ---- cross-process use (emu_remote.c) ---------------------------------- */
+#define RPC_STAGING_SIZE (4u << 20)	/* rpc.h RPC_STAGING */
+int remote_listen(struct emu_ctx *ctx);		/* owner: at open */
+void remote_accept(struct emu_ctx *ctx);	/* owner: service thread */
+bool remote_serve(struct emu_ctx *ctx, int i);	/* owner: false = closed */
+void remote_close_all(struct emu_ctx *ctx);	/* owner: at release / fork */
+int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg);
+bool emu_adopt(int fd);				/* recognise a received uffd */
+void remote_forget(struct emu_ctx *ctx);	/* client: last fd closed */
+
+/* The operations behind the ioctl gate (emu_ioctl.c). */
+int emu_dispatch(struct emu_ctx *ctx, unsigned long request, void *arg);
+
 /* ---- operations (emu_register.c, emu_fill.c) --------------------------- */
 int op_api(struct emu_ctx *ctx, void *arg);
 int op_register(struct emu_ctx *ctx, void *arg);
 int op_unregister(struct emu_ctx *ctx, void *arg);
 int op_wake(struct emu_ctx *ctx, void *arg);
 int op_copy(struct emu_ctx *ctx, void *arg);
+int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
+		 size_t data_ok);
 int op_zeropage(struct emu_ctx *ctx, void *arg);
 uint64_t emu_features(void);
 int op_poison(struct emu_ctx *ctx, void *arg);

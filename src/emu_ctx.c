@@ -26,6 +26,7 @@ pthread_mutex_t emu_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static struct emu_ctx *_Atomic ctx_table[EMU_MAX_CTX];
 static uint32_t ctx_cursor;		/* next index to try, round robin */
+static uint32_t ctx_max;		/* highest index ever used */
 static unsigned int ctx_live;
 
 static int mem_fd = -1;
@@ -205,35 +206,67 @@ static void atfork_child(void)
 
 	svc_started = false;
 	svc_efd = -1;
-	for (i = 1; i < EMU_MAX_CTX; i++) {
+	for (i = 1; i <= ctx_max; i++) {
 		struct emu_ctx *ctx = ctx_table[i];
 
 		if (!ctx || ctx->state == CTX_FREE)
 			continue;
-		pages_unregister_all(ctx, true);
-		close(ctx->wfd);
+		if (!ctx->remote)
+			pages_unregister_all(ctx, true);
+		if (ctx->wfd >= 0)
+			close(ctx->wfd);
 		ctx->wfd = -1;
+		/* The owner's connections are the parent's; ours is our own. */
+		remote_close_all(ctx);
+		if (ctx->conn >= 0)
+			close(ctx->conn);
+		ctx->conn = -1;
+		ctx->remote = true;
+		pthread_mutex_init(&ctx->conn_lock, NULL);
 	}
 	real_pthread_sigmask(SIG_SETMASK, &fork_saved, NULL);
 }
 
 /* ---- service thread ---------------------------------------------------- */
 
+static bool ctx_finalize(struct emu_ctx *ctx);
+
+/*
+ * The service thread: notices when the last copy of a uffd is closed
+ * (POLLERR on the write end of its pipe), serves other processes using our
+ * uffds (emu_remote.c), and frees released contexts once idle.
+ */
+enum svc_kind { SVC_WFD, SVC_LISTEN, SVC_CONN };
+
+struct svc_entry {
+	struct emu_ctx *ctx;
+	uint32_t index;
+	enum svc_kind kind;
+	int conn;		/* SVC_CONN: index in ctx->conns */
+};
+
 static void *svc_main(void *arg)
 {
 	struct pollfd *pfd = NULL;
-	struct emu_ctx **who = NULL;
+	struct svc_entry *who = NULL;
 	size_t cap = 0;
 
 	(void)arg;
 	for (;;) {
-		size_t n = 1, i;
+		size_t n = 1, need = 1, i;
 		sigset_t saved;
+		bool zombies;
 		uint64_t v;
 
 		emu_lock_acquire(&saved);
-		if (cap < (size_t)ctx_live + 1) {
-			cap = (size_t)ctx_live + 16;
+		for (i = 1; i <= ctx_max; i++) {
+			struct emu_ctx *ctx = ctx_table[i];
+
+			if (ctx && ctx->state == CTX_LIVE && !ctx->remote)
+				need += 2 + (size_t)ctx->nconns;
+		}
+		if (cap < need) {
+			cap = need + 16;
 			pfd = realloc(pfd, cap * sizeof(*pfd));
 			who = realloc(who, cap * sizeof(*who));
 			if (!pfd || !who)
@@ -241,24 +274,76 @@ static void *svc_main(void *arg)
 		}
 		pfd[0].fd = svc_efd;
 		pfd[0].events = POLLIN;
-		for (i = 1; i < EMU_MAX_CTX && n < cap; i++) {
+		zombies = false;
+		for (i = 1; i <= ctx_max; i++) {
 			struct emu_ctx *ctx = ctx_table[i];
+			int c;
 
-			if (!ctx || ctx->state != CTX_LIVE || ctx->wfd < 0)
+			if (ctx && ctx->state == CTX_RELEASING && !ctx_finalize(ctx))
+				zombies = true;
+			if (!ctx || ctx->state != CTX_LIVE || ctx->remote ||
+			    ctx->wfd < 0)
 				continue;
-			pfd[n].fd = ctx->wfd;
-			pfd[n].events = 0;	/* POLLERR: no reader left */
-			who[n++] = ctx;
+			pfd[n] = (struct pollfd){ ctx->wfd, 0, 0 };	/* POLLERR */
+			who[n++] = (struct svc_entry){ ctx, ctx->index, SVC_WFD, 0 };
+			if (ctx->lfd >= 0) {
+				pfd[n] = (struct pollfd){ ctx->lfd, POLLIN, 0 };
+				who[n++] = (struct svc_entry){ ctx, ctx->index, SVC_LISTEN, 0 };
+			}
+			for (c = 0; c < ctx->nconns; c++) {
+				pfd[n] = (struct pollfd){ ctx->conns[c].fd, POLLIN, 0 };
+				who[n++] = (struct svc_entry){ ctx, ctx->index, SVC_CONN, c };
+			}
 		}
 		emu_lock_release(&saved);
 
-		while (poll(pfd, n, -1) < 0)
+		/* Released contexts still referenced: look again soon. */
+		while (poll(pfd, n, zombies ? 50 : -1) < 0)
 			;
 		if (pfd[0].revents & POLLIN)
 			(void)!read(svc_efd, &v, sizeof(v));
-		for (i = 1; i < n; i++)
-			if (pfd[i].revents & (POLLERR | POLLNVAL))
-				ctx_release(who[i]);
+		for (i = 1; i < n; i++) {
+			struct svc_entry *e = &who[i];
+			struct emu_ctx *ctx;
+
+			if (!pfd[i].revents)
+				continue;
+			if (e->kind == SVC_WFD) {
+				if (pfd[i].revents & (POLLERR | POLLNVAL))
+					ctx_release(e->ctx);
+				continue;
+			}
+			ctx = ctx_acquire(e->index);
+			if (!ctx)
+				continue;
+			if (e->kind == SVC_LISTEN) {
+				emu_lock_acquire(&saved);
+				remote_accept(ctx);
+				emu_lock_release(&saved);
+			} else if (!remote_serve(ctx, e->conn)) {
+				/* Closed: mark it; dropped below, in index order. */
+				real_close(ctx->conns[e->conn].fd);
+				ctx->conns[e->conn].fd = -1;
+			}
+			ctx_put(ctx);
+		}
+		/* Forget dead connections. */
+		emu_lock_acquire(&saved);
+		for (i = 1; i <= ctx_max; i++) {
+			struct emu_ctx *ctx = ctx_table[i];
+			int c, k = 0;
+
+			if (!ctx || ctx->state != CTX_LIVE || ctx->remote)
+				continue;
+			for (c = 0; c < ctx->nconns; c++) {
+				if (ctx->conns[c].fd >= 0)
+					ctx->conns[k++] = ctx->conns[c];
+				else
+					munmap(ctx->conns[c].staging, RPC_STAGING_SIZE);
+			}
+			ctx->nconns = k;
+		}
+		emu_lock_release(&saved);
 	}
 	return NULL;
 }
@@ -329,7 +414,7 @@ int emu_init(void)
 
 /* ---- open and release -------------------------------------------------- */
 
-static struct emu_ctx *ctx_alloc(void)
+struct emu_ctx *ctx_alloc(void)
 {
 	struct emu_ctx *ctx;
 	uint32_t i, idx = 0;
@@ -346,6 +431,8 @@ static struct emu_ctx *ctx_alloc(void)
 	if (!idx)
 		return NULL;
 	ctx_cursor = idx;
+	if (idx > ctx_max)
+		ctx_max = idx;
 	ctx = ctx_table[idx];
 	if (!ctx) {
 		ctx = calloc(1, sizeof(*ctx));
@@ -354,6 +441,14 @@ static struct emu_ctx *ctx_alloc(void)
 		ctx->index = idx;
 		atomic_store_explicit(&ctx_table[idx], ctx, memory_order_release);
 	}
+	ctx->remote = false;
+	ctx->conn = ctx->lfd = -1;
+	ctx->staging = NULL;
+	ctx->conns = NULL;
+	ctx->nconns = 0;
+	ctx->nspans = 0;
+	atomic_store(&ctx->nfds, 0);
+	ctx_live++;
 	return ctx;
 }
 
@@ -410,6 +505,7 @@ int emu_open(int flags, struct uffd_engine_info *why)
 		err = -EMFILE;
 		goto fail;
 	}
+	ctx_live--;	/* counted once LIVE */
 	ctx->owner = sys_getpid();
 	ctx->flags = flags;
 	ctx->wfd = p[1];
@@ -419,10 +515,12 @@ int emu_open(int flags, struct uffd_engine_info *why)
 	ctx->rino = st.st_ino;
 	atomic_store(&ctx->user_fd, p[0]);
 	atomic_store(&ctx->rtt_ns, 20000);
+	pthread_mutex_init(&ctx->conn_lock, NULL);
+	remote_listen(ctx);	/* without it, only this process can use it */
 	atomic_store(&ctx->refs, 0);
 	atomic_store(&ctx->state, CTX_LIVE);
-	ctx_live++;
 	fdtab_set(p[0], ctx->index);
+	atomic_store(&ctx->nfds, 1);
 	emu_lock_release(&saved);
 	svc_kick();
 	return p[0];
@@ -446,43 +544,57 @@ fail:
 }
 
 /*
- * The last copy of the read end is gone (kernel: userfaultfd_release):
- * unregister everything, wake every waiter, free the queue.
+ * Free what a released context holds, once nobody is inside it (I6).
+ * Caller holds emu_lock.  Returns true when the context is FREE.
  */
-void ctx_release(struct emu_ctx *ctx)
+static bool ctx_finalize(struct emu_ctx *ctx)
 {
-	sigset_t saved;
-	int expect = CTX_LIVE;
-
-	emu_lock_acquire(&saved);
-	if (!atomic_compare_exchange_strong(&ctx->state, &expect, CTX_RELEASING)) {
-		emu_lock_release(&saved);
-		return;
-	}
-	pages_unregister_all(ctx, false);
-	wake_all(ctx);
-	emu_lock_release(&saved);
-
-	/*
-	 * Faulters and ioctls inside the context leave promptly (I6); an
-	 * ioctl may be waiting for emu_lock, so wait without holding it.
-	 * Operations that take emu_lock re-check the state.
-	 */
-	while (atomic_load(&ctx->refs))
-		sched_yield();
-
-	emu_lock_acquire(&saved);
+	if (atomic_load(&ctx->state) != CTX_RELEASING || atomic_load(&ctx->refs))
+		return false;
+	if (ctx->remote)
+		remote_forget(ctx);
+	else
+		remote_close_all(ctx);
 	munmap(ctx->sh, sizeof(*ctx->sh));
 	ctx->sh = NULL;
-	close(ctx->shfd);
+	if (ctx->shfd >= 0)
+		close(ctx->shfd);
 	if (ctx->wfd >= 0)
 		close(ctx->wfd);
 	ctx->wfd = ctx->shfd = -1;
 	atomic_store(&ctx->user_fd, -1);
 	ctx_live--;
 	atomic_store(&ctx->state, CTX_FREE);
+	return true;
+}
+
+/*
+ * The last copy of the read end is gone (kernel: userfaultfd_release):
+ * unregister everything and wake every waiter, now.  The queue and the
+ * token pipe are freed once no faulter or ioctl is inside the context any
+ * more -- usually at once; if a thread is still on its way out (or left a
+ * fault wait with siglongjmp from a signal handler and never came back),
+ * the service thread finishes the job later.  close() never waits.
+ */
+void ctx_release(struct emu_ctx *ctx)
+{
+	sigset_t saved;
+	int expect = CTX_LIVE;
+	bool done;
+
+	emu_lock_acquire(&saved);
+	if (!atomic_compare_exchange_strong(&ctx->state, &expect, CTX_RELEASING)) {
+		emu_lock_release(&saved);
+		return;
+	}
+	if (!ctx->remote) {
+		pages_unregister_all(ctx, false);
+		wake_all(ctx);
+	}
+	done = ctx_finalize(ctx);
 	emu_lock_release(&saved);
-	svc_kick();
+	if (!done)
+		svc_kick();
 }
 
 /* Release now if no copy of the read end is left (e.g. right after close). */
@@ -490,8 +602,15 @@ void ctx_check_closed(struct emu_ctx *ctx)
 {
 	struct pollfd pfd;
 
-	if (atomic_load(&ctx->state) != CTX_LIVE || ctx->wfd < 0 ||
-	    ctx->owner != sys_getpid())
+	if (atomic_load(&ctx->state) != CTX_LIVE)
+		return;
+	if (ctx->remote || ctx->owner != sys_getpid()) {
+		/* Not ours to release: forget it when our last fd is gone. */
+		if (atomic_load(&ctx->nfds) <= 0)
+			ctx_release(ctx);
+		return;
+	}
+	if (ctx->wfd < 0)
 		return;
 	pfd.fd = ctx->wfd;
 	pfd.events = 0;

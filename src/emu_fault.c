@@ -152,8 +152,6 @@ static void wait_not_busy(pageword_t *pw)
 
 /* ---- waiting ----------------------------------------------------------- */
 
-static int ncpus = 1;
-
 /*
  * Wait until a resolver marks our slot WOKEN (returns false; the caller
  * frees the slot), or until a signal handler ran on this thread (returns
@@ -166,13 +164,10 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 {
 	uint64_t t0 = now_ns(), rtt = atomic_load_explicit(&ctx->rtt_ns,
 							    memory_order_relaxed);
-	uint64_t budget = ncpus > 1 ? rtt * 2 : 0, t;
+	uint64_t budget = spin_budget_faulter(ctx), t;
+	bool slept = false;
 	uint32_t st;
 
-	if (budget > 100000)
-		budget = 0;		/* slow handler: do not burn a CPU */
-	if (budget < 5000 && ncpus > 1)
-		budget = 5000;
 	for (;;) {
 		unsigned int i;
 
@@ -189,6 +184,7 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 						    st | SLOT_SLEEPING))
 			continue;
 		st |= SLOT_SLEEPING;
+		slept = true;
 		if (sys_futex_wait(&s->state, st, NULL) < 0 && errno == EINTR) {
 			/*
 			 * A signal handler ran on this thread.  As with the
@@ -203,6 +199,10 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 	/* Exponential moving average, 1/8 weight. */
 	atomic_store_explicit(&ctx->rtt_ns, rtt - rtt / 8 + t / 8,
 			      memory_order_relaxed);
+	atomic_fetch_add_explicit(&ctx->spin_ns, t < budget ? t : budget,
+				  memory_order_relaxed);
+	atomic_fetch_add_explicit(slept ? &ctx->sleeps : &ctx->spin_hits, 1,
+				  memory_order_relaxed);
 	return false;
 }
 
@@ -240,8 +240,12 @@ static void raise_sigbus(uintptr_t addr, ucontext_t *uc)
 
 /* ---- the handler ------------------------------------------------------- */
 
-/* F_DONE: handled, re-execute; F_RETRY: transient, re-execute (bounded). */
-enum { F_DONE, F_RETRY, F_CHAIN };
+/*
+ * F_DONE: handled, re-execute; F_RETRY: transient, re-execute (bounded);
+ * F_CHAIN: not ours; F_SIGBUS: raise SIGBUS (after dropping the context:
+ * the application's handler may siglongjmp and never come back).
+ */
+enum { F_DONE, F_RETRY, F_CHAIN, F_SIGBUS };
 
 /*
  * Queue a message for this fault and wait for its resolution.  @mask/@val:
@@ -308,7 +312,7 @@ static int wp_marker_read(pageword_t *pw, uintptr_t addr)
  * would do with it (spec 9.1).
  */
 static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
-		      uintptr_t addr, int acc, siginfo_t *si, ucontext_t *uc)
+		      uintptr_t addr, int acc, siginfo_t *si)
 {
 	unsigned int mode = PS_MODE(w);
 	uint64_t wflag = (acc & ACC_WRITE) ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
@@ -318,13 +322,11 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		if (si->si_code != SEGV_MAPERR)
 			return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
 		if (w & PS_POISON) {
-			raise_sigbus(addr, uc);
-			return F_DONE;
+			return F_SIGBUS;
 		}
 		if (mode & UFFDIO_REGISTER_MODE_MISSING) {
 			if (sigbus) {
-				raise_sigbus(addr, uc);
-				return F_DONE;
+				return F_SIGBUS;
 			}
 			return queue_fault(ctx, pw, w, addr, wflag,
 					   PS_MISSING | PS_POISON, PS_MISSING);
@@ -333,8 +335,7 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 			if (!wflag)
 				return wp_marker_read(pw, addr);
 			if (sigbus) {
-				raise_sigbus(addr, uc);
-				return F_DONE;
+				return F_SIGBUS;
 			}
 			return queue_fault(ctx, pw, w, addr,
 					   UFFD_PAGEFAULT_FLAG_WP | wflag,
@@ -345,8 +346,7 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	if ((w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP) && wflag &&
 	    si->si_code == SEGV_ACCERR) {
 		if (sigbus) {
-			raise_sigbus(addr, uc);
-			return F_DONE;
+			return F_SIGBUS;
 		}
 		return queue_fault(ctx, pw, w, addr, UFFD_PAGEFAULT_FLAG_WP | wflag,
 				   PS_MISSING | PS_WP, PS_WP);
@@ -389,10 +389,14 @@ static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
 		atomic_store(pw, 0);
 		return F_DONE;
 	}
-	r = uffd_fault(ctx, pw, w, addr, acc, si, uc);
+	r = uffd_fault(ctx, pw, w, addr, acc, si);
 	ctx_put(ctx);
-	if (r == F_DONE)
+	if (r == F_DONE || r == F_SIGBUS)
 		retry_reset();
+	if (r == F_SIGBUS) {
+		raise_sigbus(addr, uc);	/* may not return */
+		r = F_DONE;
+	}
 	return r;
 }
 
@@ -413,6 +417,6 @@ static void on_sigsegv(int sig, siginfo_t *si, void *ucv)
 
 int fault_install_handler(void)
 {
-	ncpus = get_nprocs();
+	emu_ncpus = get_nprocs();
 	return sig_take_over(SIGSEGV, on_sigsegv);
 }

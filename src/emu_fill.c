@@ -130,8 +130,8 @@ static uint32_t dst_check(uintptr_t dst, size_t len, int *err)
  * publish them with protection @final.  Returns bytes installed (whole
  * pages) or -errno.
  */
-static long install(uintptr_t dst, uintptr_t src, size_t len, int prot,
-		    int final)
+static long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
+		    int prot, int final)
 {
 	int memfd = emu_memfd();
 	bool hide = prot != PROT_NONE;
@@ -144,7 +144,9 @@ static long install(uintptr_t dst, uintptr_t src, size_t len, int prot,
 	if (hide && mprotect((void *)dst, len, PROT_NONE))
 		return -errno;		/* ENOMEM: no VMA left for the split */
 	guard_remove(dst, len);
-	n = pwrite(memfd, (void *)src, len, (off_t)dst);
+	/* A remote source may be readable only in part: the rest faults. */
+	n = src_ok ? pwrite(memfd, (void *)src, len < src_ok ? len : src_ok,
+			    (off_t)dst) : (errno = EFAULT, -1);
 	if (n < 0) {
 		err = errno == EIO ? -EFAULT : -errno;
 		n = 0;
@@ -166,7 +168,8 @@ static long install(uintptr_t dst, uintptr_t src, size_t len, int prot,
 	return done ? (long)done : err;
 }
 
-static long fill_copy(uintptr_t dst, uintptr_t src, size_t len, bool wp)
+static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
+		      bool wp)
 {
 	size_t claimed;
 	uint32_t w0;
@@ -182,7 +185,7 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t len, bool wp)
 	if (!claimed)
 		return -EEXIST;
 	prot = PS_PROT(w0);
-	r = install(dst, src, claimed * EMU_PAGE_SIZE, prot,
+	r = install(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot,
 		    wp ? prot & ~PROT_WRITE : prot);
 	if (r < 0) {
 		release_run(dst, claimed, 0, 0);
@@ -255,7 +258,13 @@ static int fill_result(struct emu_ctx *ctx, long res, __s64 *field,
 	return (uint64_t)res == len ? 0 : -EAGAIN;
 }
 
-int op_copy(struct emu_ctx *ctx, void *arg)
+/*
+ * UFFDIO_COPY with the contents taken from @data, of which @data_ok bytes
+ * are readable (a copy made in another process arrives in a staging
+ * buffer; the checks still see the caller's own src address).
+ */
+int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
+		 size_t data_ok)
 {
 	struct uffdio_copy c;
 	int err;
@@ -269,10 +278,16 @@ int op_copy(struct emu_ctx *ctx, void *arg)
 		return err;
 	if (c.mode & ~(UFFDIO_COPY_MODE_DONTWAKE | UFFDIO_COPY_MODE_WP))
 		return -EINVAL;
-	return fill_result(ctx, fill_copy(c.dst, c.src, c.len,
+	return fill_result(ctx, fill_copy(c.dst, data ? (uintptr_t)data : c.src,
+					  data_ok, c.len,
 					  c.mode & UFFDIO_COPY_MODE_WP),
 			   &((struct uffdio_copy *)arg)->copy, c.dst, c.len,
 			   c.mode & UFFDIO_COPY_MODE_DONTWAKE);
+}
+
+int op_copy(struct emu_ctx *ctx, void *arg)
+{
+	return op_copy_from(ctx, arg, NULL, SIZE_MAX);
 }
 
 int op_zeropage(struct emu_ctx *ctx, void *arg)
@@ -390,7 +405,7 @@ static long fill_move(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
 			release_run(d, 1, 0, 0);
 			return done ? done : -EBUSY;
 		}
-		r = install(d, s, EMU_PAGE_SIZE, prot, prot);
+		r = install(d, s, EMU_PAGE_SIZE, EMU_PAGE_SIZE, prot, prot);
 		if (r < 0) {
 			release_run(d, 1, 0, 0);
 			return done ? done : r;

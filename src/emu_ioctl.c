@@ -11,6 +11,34 @@
 #include "emu.h"
 #include "sys.h"
 
+/* The kernel's userfaultfd_ioctl(): the UFFDIO_API gate, then the op. */
+int emu_dispatch(struct emu_ctx *ctx, unsigned long request, void *arg)
+{
+	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED) && request != UFFDIO_API)
+		return -EINVAL;
+	switch (request) {
+	case UFFDIO_API:
+		return op_api(ctx, arg);
+	case UFFDIO_REGISTER:
+		return op_register(ctx, arg);
+	case UFFDIO_UNREGISTER:
+		return op_unregister(ctx, arg);
+	case UFFDIO_WAKE:
+		return op_wake(ctx, arg);
+	case UFFDIO_COPY:
+		return op_copy(ctx, arg);
+	case UFFDIO_ZEROPAGE:
+		return op_zeropage(ctx, arg);
+	case UFFDIO_WRITEPROTECT:
+		return op_writeprotect(ctx, arg);
+	case UFFDIO_POISON:
+		return op_poison(ctx, arg);
+	case UFFDIO_MOVE:
+		return op_move(ctx, arg);
+	}
+	return -EINVAL;
+}
+
 int emu_ioctl(int fd, unsigned long request, void *arg)
 {
 	struct emu_ctx *ctx = ctx_from_fd(fd);
@@ -29,49 +57,11 @@ int emu_ioctl(int fd, unsigned long request, void *arg)
 		ctx_put(ctx);
 		return (int)syscall(SYS_ioctl, fd, request, arg);
 	}
-	if (ctx->owner != sys_getpid()) {
-		/* Inherited by a fork child: the memory is the parent's. */
-		ctx_put(ctx);
-		errno = ESRCH;
-		return -1;
-	}
-	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED) && request != UFFDIO_API) {
-		r = -EINVAL;
-		goto out;
-	}
-	switch (request) {
-	case UFFDIO_API:
-		r = op_api(ctx, arg);
-		break;
-	case UFFDIO_REGISTER:
-		r = op_register(ctx, arg);
-		break;
-	case UFFDIO_UNREGISTER:
-		r = op_unregister(ctx, arg);
-		break;
-	case UFFDIO_WAKE:
-		r = op_wake(ctx, arg);
-		break;
-	case UFFDIO_COPY:
-		r = op_copy(ctx, arg);
-		break;
-	case UFFDIO_ZEROPAGE:
-		r = op_zeropage(ctx, arg);
-		break;
-	case UFFDIO_WRITEPROTECT:
-		r = op_writeprotect(ctx, arg);
-		break;
-	case UFFDIO_POISON:
-		r = op_poison(ctx, arg);
-		break;
-	case UFFDIO_MOVE:
-		r = op_move(ctx, arg);
-		break;
-	default:
-		r = -EINVAL;
-		break;
-	}
-out:
+	/* Memory of another process (fd received or inherited): ask it. */
+	if (ctx->remote || ctx->owner != sys_getpid())
+		r = remote_ioctl(ctx, request, arg);
+	else
+		r = emu_dispatch(ctx, request, arg);
 	ctx_put(ctx);
 	if (r < 0) {
 		errno = -r;

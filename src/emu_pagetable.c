@@ -2,8 +2,8 @@
 /*
  * Page-state table: one 32-bit word per page that was ever registered,
  * found from the address in three steps, like a page table.  Readers (the
- * fault path) use acquire loads and never block; levels are allocated with
- * mmap under emu_lock and never freed (invariant I1 in emu.h).
+ * fault path) use acquire loads and never block; levels are allocated under
+ * emu_lock and never freed (invariant I1 in emu.h).
  *
  * 47-bit user addresses: 35 bits of page number = 11 (top) + 12 + 12.
  * A leaf covers 16 MiB of address space with 16 KiB of words.
@@ -11,7 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
-#include <sys/mman.h>
+#include <stdlib.h>
 #include "emu.h"
 
 #define LEAF_BITS	12
@@ -45,12 +45,13 @@ pageword_t *pt_word(uintptr_t addr)
 	return &leaf[pn & (LEAF_N - 1)];
 }
 
+/*
+ * From the heap, not mmap(): a mapping of ours could land in a gap of the
+ * application's address space and merge with its VMAs.
+ */
 static void *zalloc(size_t len)
 {
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
+	return calloc(1, len);
 }
 
 /* Make words exist for [start, end).  Caller holds emu_lock. */

@@ -104,6 +104,7 @@ void slot_publish(struct emu_ctx *ctx, struct emu_slot *s)
 {
 	atomic_store(&s->state, SLOT_PENDING);
 	atomic_fetch_add(&ctx->sh->pending, 1);
+	spin_note_publish(ctx);
 	token_write(ctx);
 }
 
@@ -269,7 +270,9 @@ static ssize_t read_nowait(int fd, void *buf, size_t n)
 {
 	struct iovec iov = { buf, n };
 
-	return preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
+	if (unlikely(!real.preadv2))
+		real_init();
+	return real.preadv2(fd, &iov, 1, -1, RWF_NOWAIT);
 }
 
 /*
@@ -324,7 +327,8 @@ void queue_drain_stale(struct emu_ctx *ctx, int fd)
 	reader_unlock(sh);
 }
 
-ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count)
+ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
+		   bool nowait)
 {
 	struct emu_shared *sh = ctx->sh;
 	size_t n = count / sizeof(struct uffd_msg), got = 0;
@@ -366,8 +370,12 @@ ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count)
 		fl = real.fcntl(fd, F_GETFL);
 		if (fl < 0)
 			return -errno;
-		if (fl & O_NONBLOCK)
+		if ((fl & O_NONBLOCK) || nowait)
 			return -EAGAIN;
+		if (spin_for_message(&ctx, 1, spin_budget_reader(ctx))) {
+			reader_lock(sh);
+			continue;
+		}
 		/* Sleep in the kernel for one token (SA_RESTART applies). */
 		r = real_read(fd, tok, 1);
 		if (r < 0)

@@ -38,6 +38,7 @@ __attribute__((constructor(101))) void real_init(void)
 {
 	RESOLVE(read);
 	RESOLVE(readv);
+	RESOLVE(preadv2);
 	RESOLVE(close);
 	RESOLVE(dup);
 	RESOLVE(dup2);
@@ -89,7 +90,8 @@ static ssize_t ret_errno(ssize_t r)
 
 /* ---- read ---------------------------------------------------------------- */
 
-static ssize_t uffd_read(uint32_t idx, int fd, void *buf, size_t count)
+static ssize_t uffd_read(uint32_t idx, int fd, void *buf, size_t count,
+			 bool nowait)
 {
 	struct emu_ctx *ctx = ctx_acquire(idx);
 	ssize_t r;
@@ -98,7 +100,7 @@ static ssize_t uffd_read(uint32_t idx, int fd, void *buf, size_t count)
 		errno = EBADF;
 		return -1;
 	}
-	r = queue_read(ctx, fd, buf, count);
+	r = queue_read(ctx, fd, buf, count, nowait);
 	ctx_put(ctx);
 	return ret_errno(r);
 }
@@ -111,7 +113,7 @@ UFFD_EXPORT ssize_t read(int fd, void *buf, size_t count)
 		NEED(read);
 		return real.read(fd, buf, count);
 	}
-	return uffd_read(idx, fd, buf, count);
+	return uffd_read(idx, fd, buf, count, false);
 }
 
 UFFD_EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen)
@@ -121,23 +123,20 @@ UFFD_EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen)
 	return read(fd, buf, count);
 }
 
-UFFD_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+/* read_iter() of a uffd: whole messages, scattered over the iovecs. */
+static ssize_t uffd_readv(uint32_t idx, int fd, const struct iovec *iov,
+			  int iovcnt, bool nowait)
 {
-	uint32_t idx = fdtab_get(fd);
 	struct uffd_msg msgs[64];
 	size_t total = 0, off = 0;
 	ssize_t r;
 	int i;
 
-	if (likely(!idx)) {
-		NEED(readv);
-		return real.readv(fd, iov, iovcnt);
-	}
 	for (i = 0; i < iovcnt; i++)
 		total += iov[i].iov_len;
 	if (total > sizeof(msgs))
 		total = sizeof(msgs);
-	r = uffd_read(idx, fd, msgs, total);
+	r = uffd_read(idx, fd, msgs, total, nowait);
 	if (r <= 0)
 		return r;
 	for (i = 0; i < iovcnt && off < (size_t)r; i++) {
@@ -152,6 +151,40 @@ UFFD_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 		off += k;
 	}
 	return r;
+}
+
+UFFD_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	uint32_t idx = fdtab_get(fd);
+
+	if (likely(!idx)) {
+		NEED(readv);
+		return real.readv(fd, iov, iovcnt);
+	}
+	return uffd_readv(idx, fd, iov, iovcnt, false);
+}
+
+/* preadv2 with offset -1 is a read; RWF_NOWAIT makes it non-blocking. */
+UFFD_EXPORT ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt,
+			    off_t offset, int flags)
+{
+	uint32_t idx = fdtab_get(fd);
+
+	if (likely(!idx)) {
+		NEED(preadv2);
+		return real.preadv2(fd, iov, iovcnt, offset, flags);
+	}
+	if (offset != -1) {
+		errno = ESPIPE;
+		return -1;
+	}
+	return uffd_readv(idx, fd, iov, iovcnt, flags & RWF_NOWAIT);
+}
+
+UFFD_EXPORT ssize_t preadv64v2(int fd, const struct iovec *iov, int iovcnt,
+			       off_t offset, int flags)
+{
+	return preadv2(fd, iov, iovcnt, offset, flags);
 }
 
 /* ---- descriptor table ------------------------------------------------------ */
@@ -284,22 +317,25 @@ UFFD_EXPORT int fcntl64(int fd, int cmd, ...)
 /*
  * The kernel's userfaultfd_poll(): POLLERR before UFFDIO_API and for a
  * descriptor without O_NONBLOCK, else POLLIN when a message is queued.
- * Returns the immediate revents for a uffd, or -1 to let the pipe answer.
+ * Returns the immediate revents for a uffd, or 0 to let the pipe answer
+ * (then *ctxp holds a reference for the caller to spin on and put).
  */
-static int uffd_poll_now(int fd, uint32_t idx)
+static int uffd_poll_now(int fd, uint32_t idx, struct emu_ctx **ctxp)
 {
 	struct emu_ctx *ctx = ctx_acquire(idx);
-	int fl, r = -1;
+	int fl;
 
+	*ctxp = NULL;
 	if (!ctx)
 		return POLLNVAL;
 	fl = real.fcntl(fd, F_GETFL);
-	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED) || !(fl & O_NONBLOCK))
-		r = POLLERR;
-	else
-		queue_drain_stale(ctx, fd);
-	ctx_put(ctx);
-	return r;
+	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED) || !(fl & O_NONBLOCK)) {
+		ctx_put(ctx);
+		return POLLERR;
+	}
+	queue_drain_stale(ctx, fd);
+	*ctxp = ctx;
+	return 0;
 }
 
 #define POLL_STACK 64
@@ -308,15 +344,18 @@ struct poll_save {
 	int fd;
 	short events;
 	short now;		/* revents decided without the pipe */
+	struct emu_ctx *ctx;	/* referenced while we poll */
 };
 
 static int do_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 		   int timeout, const sigset_t *sigmask, bool is_ppoll)
 {
 	struct poll_save stack[POLL_STACK], *sv = stack;
+	struct emu_ctx *spin[POLL_STACK];
 	struct timespec zero = { 0, 0 };
 	bool any = false, now = false;
-	int r, ready = 0;
+	int r, ready = 0, nspin = 0;
+	uint64_t budget = 0;
 	nfds_t i;
 
 	NEED(poll);
@@ -339,26 +378,49 @@ static int do_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 		sv[i].fd = fds[i].fd;
 		sv[i].events = fds[i].events;
 		sv[i].now = 0;
+		sv[i].ctx = NULL;
 		if (!idx)
 			continue;
-		r = uffd_poll_now(fds[i].fd, idx);
-		if (r > 0) {
+		r = uffd_poll_now(fds[i].fd, idx, &sv[i].ctx);
+		if (r) {
 			sv[i].now = (short)r;
 			now = true;
 			fds[i].fd = -1;		/* poll() skips it */
-		} else {
-			fds[i].events &= POLLIN;
+			continue;
+		}
+		fds[i].events &= POLLIN;
+		if ((fds[i].events & POLLIN) && nspin < POLL_STACK) {
+			uint64_t b = spin_budget_reader(sv[i].ctx);
+
+			spin[nspin++] = sv[i].ctx;
+			if (b > budget)
+				budget = b;
 		}
 	}
-	if (now)
+	if (now) {
 		r = is_ppoll ? real.ppoll(fds, n, &zero, sigmask)
 			     : real.poll(fds, n, 0);
-	else
-		r = is_ppoll ? real.ppoll(fds, n, ts, sigmask)
-			     : real.poll(fds, n, timeout);
+	} else {
+		bool wait = is_ppoll ? (!ts || ts->tv_sec || ts->tv_nsec) : timeout != 0;
+
+		/* Messages arriving back to back: spin before sleeping. */
+		if (wait && budget) {
+			r = is_ppoll ? real.ppoll(fds, n, &zero, sigmask)
+				     : real.poll(fds, n, 0);
+			if (r == 0 && spin_for_message(spin, nspin, budget))
+				r = -2;
+		} else {
+			r = -2;
+		}
+		if (r == -2 || (r == 0 && wait))
+			r = is_ppoll ? real.ppoll(fds, n, ts, sigmask)
+				     : real.poll(fds, n, timeout);
+	}
 	for (i = 0; i < n; i++) {
 		fds[i].fd = sv[i].fd;
 		fds[i].events = sv[i].events;
+		if (sv[i].ctx)
+			ctx_put(sv[i].ctx);
 		if (sv[i].now)
 			fds[i].revents = sv[i].now;
 		else if (fdtab_get(fds[i].fd))

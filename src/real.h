@@ -15,6 +15,7 @@
 struct real_fns {
 	ssize_t (*read)(int, void *, size_t);
 	ssize_t (*readv)(int, const struct iovec *, int);
+	ssize_t (*preadv2)(int, const struct iovec *, int, off_t, int);
 	int (*close)(int);
 	int (*dup)(int);
 	int (*dup2)(int, int);

@@ -1,0 +1,150 @@
+#!/bin/sh
+# Check `make install`: install into a scratch prefix, then build and run a
+# small program against the installed header and libraries three ways
+# (static archive, pkg-config, shared library), once per engine.
+#
+#   test/install.sh [BUILD_DIR]
+#
+# Run from the top of the source tree (as `make check` does); BUILD_DIR is
+# the build directory to install from (default build).  Prints
+# "PASS|FAIL|SKIP name [engine]" lines like test/run.sh, ends with
+# "N passed, N failed, N skipped", and exits non-zero if anything failed.
+# UFFD_TEST_ENGINES overrides the engine list.
+build=${1:-build}
+engines=${UFFD_TEST_ENGINES:-"kernel emulated"}
+cc=${CC:-cc}
+pass=0 fail=0 skip=0
+failed=""
+tmp=$(mktemp -d)
+log=$tmp/log
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+# ok NAME [ENGINE]; bad NAME ENGINE WHY (the log, if any, is shown)
+ok() { echo "PASS $1${2:+ [$2]}"; pass=$((pass + 1)); }
+bad() {
+	echo "FAIL $1${2:+ [$2]} $3"
+	[ -s "$log" ] && sed 's/^/    | /' "$log" | tail -n 20
+	fail=$((fail + 1))
+	failed="$failed $1${2:+[$2]}"
+}
+
+# ---- install ------------------------------------------------------------------
+if [ ! -f "$build/libuffd.a" ] || [ ! -x "$build/uffd" ]; then
+	echo "FAIL install (nothing built in $build: run make BUILD=$build first)"
+	exit 1
+fi
+if make --no-print-directory BUILD="$build" PREFIX="$prefix" DESTDIR= \
+		install >"$log" 2>&1; then
+	ok install
+else
+	bad install "" "(make install PREFIX=$prefix failed)"
+fi
+for f in include/uffd.h lib/libuffd.a lib/libuffd.so lib/pkgconfig/libuffd.pc bin/uffd; do
+	: >"$log"
+	if [ -e "$prefix/$f" ]; then
+		ok "install:$f"
+	else
+		bad "install:$f" "" "(missing from the prefix)"
+	fi
+done
+if "$prefix/bin/uffd" version >"$log" 2>&1; then
+	ok install:uffd-version
+else
+	bad install:uffd-version "" "(status $?)"
+fi
+
+# ---- a program using the installed library -------------------------------------
+cat >"$tmp/x.c" <<'EOF'
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <uffd.h>
+
+int main(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	int fd = uffd_open(O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("SKIP: %s\n", uffd_diagnostic());
+		return 77;
+	}
+	if (uffd_ioctl(fd, UFFDIO_API, &api) < 0) {
+		printf("FAIL: UFFDIO_API: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("engine %s features %#llx\n", uffd_engine(fd),
+	       (unsigned long long)api.features);
+	close(fd);
+	return 0;
+}
+EOF
+
+# build NAME COMMAND...: compile $tmp/NAME from x.c
+build_one() {
+	name=$1
+	shift
+	if "$@" >"$log" 2>&1; then
+		ok "install:build-$name"
+		return 0
+	fi
+	bad "install:build-$name" "" "($*)"
+	return 1
+}
+
+# run NAME [LD_LIBRARY_PATH]: run $tmp/NAME once per engine
+run_one() {
+	name=$1
+	for e in $engines; do
+		UFFD_ENGINE=$e LD_LIBRARY_PATH=${2:-$LD_LIBRARY_PATH} \
+			timeout -k 5 60 "$tmp/$name" >"$log" 2>&1
+		rc=$?
+		if [ $rc -eq 0 ] && grep -q "^engine $e " "$log"; then
+			ok "install:run-$name" "$e"
+		elif [ $rc -eq 77 ]; then
+			why=$(grep '^SKIP' "$log" | tail -n 1)
+			echo "SKIP install:run-$name [$e] ${why#SKIP: }"
+			skip=$((skip + 1))
+		else
+			bad "install:run-$name" "$e" "(status $rc)"
+		fi
+	done
+}
+
+if build_one static $cc -Wall -Wextra -Werror -I"$prefix/include" \
+		"$tmp/x.c" "$prefix/lib/libuffd.a" -lpthread -ldl -o "$tmp/static"; then
+	run_one static
+fi
+
+if ! command -v pkg-config >/dev/null 2>&1; then
+	echo "SKIP install:build-pkg-config (pkg-config not installed)"
+	skip=$((skip + 1))
+else
+	pc_flags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs libuffd 2>"$log")
+	if [ $? -ne 0 ]; then
+		bad install:build-pkg-config "" "(pkg-config --cflags --libs libuffd failed)"
+	elif build_one pkg-config $cc -Wall -Wextra -Werror "$tmp/x.c" \
+			$pc_flags -o "$tmp/pkg-config"; then
+		run_one pkg-config "$prefix/lib"
+	fi
+fi
+
+if build_one shared $cc -Wall -Wextra -Werror -I"$prefix/include" "$tmp/x.c" \
+		-L"$prefix/lib" -luffd -o "$tmp/shared"; then
+	# It must really be the installed shared library that gets loaded.
+	if LD_LIBRARY_PATH="$prefix/lib" ldd "$tmp/shared" 2>&1 |
+			grep -q "libuffd.so.0 => $prefix/lib/libuffd.so.0"; then
+		: >"$log"
+		ok install:ldd-shared
+	else
+		LD_LIBRARY_PATH="$prefix/lib" ldd "$tmp/shared" >"$log" 2>&1
+		bad install:ldd-shared "" "(libuffd.so.0 not resolved to the prefix)"
+	fi
+	run_one shared "$prefix/lib"
+fi
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ] || { echo "failed:$failed"; exit 1; }

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The `uffd` command-line tool: what its source files share.
+ *
+ * Every command is a function `int cmd_NAME(int argc, char **argv)` called
+ * with argv[0] == "NAME"; it returns the process exit status (0 success,
+ * 1 failure, 2 usage error).  uffd.c holds the command table.
+ */
+#ifndef UFFD_TOOLS_CLI_H
+#define UFFD_TOOLS_CLI_H
+
+#include <stdio.h>
+#include "uffd.h"
+
+#ifndef LIBUFFD_VERSION
+#define LIBUFFD_VERSION "0.1.0"
+#endif
+
+#define EXIT_USAGE 2
+
+int cmd_probe(int argc, char **argv);
+int cmd_bench(int argc, char **argv);	/* bench/bench.c: bench_main */
+
+/* "kernel", "emulated" or "auto". */
+const char *engine_kind_name(enum uffd_engine_kind kind);
+
+/* JSON output helpers (json.c). */
+/* @s as a JSON string literal (quoted, escaped); NULL prints null. */
+void json_str(FILE *f, const char *s);
+/* A 64-bit mask as {"mask": N, "hex": "0x..", "names": [..]}. */
+void json_mask(FILE *f, __u64 mask, const char *(*name)(unsigned int bit));
+
+/*
+ * Names of the bits set in @mask, comma-separated, into @buf; a bit
+ * without a name reads "bit N".  "none" when @mask is 0.
+ */
+const char *mask_names(char *buf, size_t size, __u64 mask,
+		       const char *(*name)(unsigned int bit));
+/* Bit-indexed name functions, for the two helpers above. */
+const char *feature_bit_name(unsigned int bit);
+const char *ioctl_bit_name(unsigned int bit);
+
+#endif

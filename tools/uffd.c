@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uffd - the libuffd command-line tool.
+ *
+ *	uffd probe [--json]	what each userfaultfd engine can do here
+ *	uffd bench [--json]	fault-handling benchmarks, engines side by side
+ *	uffd version		the libuffd version
+ *	uffd help		this list
+ *
+ * A command is one row of the table below; adding one (bench, run, serve,
+ * snapshot, restore) is a row and a cmd_NAME() function in its own file.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *args;
+	const char *summary;
+} commands[] = {
+	{ "probe", cmd_probe, "[--json]",
+	  "which userfaultfd engines work here, what they support, and why not" },
+	{ "bench", cmd_bench, "[--json] [--reps N] [--full] [--only S]",
+	  "benchmark every scenario on every engine, side by side" },
+	{ "version", cmd_version, "", "print the libuffd version" },
+	{ "help", cmd_help, "", "print this help" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: uffd <command> [options]\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++) {
+		char head[64];
+
+		snprintf(head, sizeof(head), "%s %s", commands[i].name,
+			 commands[i].args);
+		fprintf(f, "  %-20s %s\n", head, commands[i].summary);
+	}
+	fprintf(f, "\nenvironment:\n"
+		"  UFFD_ENGINE=auto|kernel|emulated   engine for uffd_open() (default auto)\n"
+		"  UFFD_DENY_KERNEL=1                 make the kernel engine look blocked\n");
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: uffd version\n");
+		return EXIT_USAGE;
+	}
+	printf("uffd (libuffd) %s\n", LIBUFFD_VERSION);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name;
+	size_t i;
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help"))
+		name = "help";
+	else if (!strcmp(name, "-V") || !strcmp(name, "--version"))
+		name = "version";
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(name, commands[i].name))
+			continue;
+		rc = commands[i].run(argc - 1, argv + 1);
+		if (fflush(stdout) != 0 && rc == 0)
+			rc = 1;
+		return rc;
+	}
+	fprintf(stderr, "uffd: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
