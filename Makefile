@@ -94,7 +94,7 @@ check-plain: all
 check-asan:
 	$(MAKE) BUILD=build/asan SAN=asan tests
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:handle_segv=1 \
+	ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0:handle_abort=0 \
 		test/run.sh build/asan
 
 demo: deps all

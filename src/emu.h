@@ -79,6 +79,7 @@
 
 typedef _Atomic uint32_t pageword_t;
 
+void *arena_alloc(size_t len);			/* emu_arena.c */
 pageword_t *pt_word(uintptr_t addr);		/* NULL: never registered */
 int pt_ensure(uintptr_t start, uintptr_t end);	/* -ENOMEM */
 

@@ -37,7 +37,7 @@
 static TLS sigjmp_buf *safe_jb;
 static TLS sigset_t safe_mask;
 
-__attribute__((noinline, no_sanitize_address)) static void
+__attribute__((noinline, no_sanitize("address", "undefined"))) static void
 copy_bytes(volatile unsigned char *d, const volatile unsigned char *s, size_t n)
 {
 	while (n--)

@@ -3,11 +3,10 @@
  * Which file descriptors of this process are emulated userfaultfds: a
  * two-level table from fd number to context index, read without locks by
  * the read()/poll()/close() interposers (one load on their fast path).
- * Written under emu_lock; levels are never freed.
+ * Levels come from the engine's arena and are never freed.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
-#include <sys/mman.h>
 #include "emu.h"
 
 #define FD_LEAF_BITS	10
@@ -45,15 +44,19 @@ void fdtab_set(int fd, uint32_t index)
 	leaf = atomic_load_explicit(&fd_top[u >> FD_LEAF_BITS],
 				    memory_order_acquire);
 	if (!leaf) {
+		fdent_t *fresh, *expect = NULL;
+
 		if (!index)
 			return;
-		leaf = mmap(NULL, sizeof(fdent_t) << FD_LEAF_BITS,
-			    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
-		if (leaf == MAP_FAILED)
+		fresh = arena_alloc(sizeof(fdent_t) << FD_LEAF_BITS);
+		if (!fresh)
 			return;
-		atomic_store_explicit(&fd_top[u >> FD_LEAF_BITS], leaf,
-				      memory_order_release);
+		/* A racing thread may have installed one: use whichever won. */
+		if (atomic_compare_exchange_strong(&fd_top[u >> FD_LEAF_BITS],
+						   &expect, fresh))
+			leaf = fresh;
+		else
+			leaf = expect;	/* ours stays unused in the arena */
 	}
 	if (index)
 		atomic_store_explicit(&fd_any, 1, memory_order_relaxed);

@@ -446,7 +446,6 @@ slow:
 		err = n && v[0].start <= src ? -EINVAL : -ENOENT;
 	else if (!v[0].anon || v[0].shared || v[0].prot != prot)
 		err = -EINVAL;
-	free(v);
 	return err;
 }
 

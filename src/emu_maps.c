@@ -67,47 +67,80 @@ static bool parse_line(char *line, struct vma *v)
 }
 
 /*
- * The VMAs intersecting [start, end), in address order.  *out is malloc'ed;
- * caller frees.  Not async-signal-safe.
+ * The VMAs intersecting [start, end), in address order, from
+ * /proc/self/maps.  *out points to per-thread scratch memory, valid until
+ * this thread's next call (do not free it).  Allocates nothing from the
+ * heap: a REGISTER must not map anything into the range it inspects.
  */
+static __thread struct vma *scratch;
+static __thread int scratch_cap;
+
+static int scratch_push(const struct vma *v, int n)
+{
+	if (n == scratch_cap) {
+		int cap = scratch_cap ? 2 * scratch_cap : 64;
+		struct vma *nv = arena_alloc((size_t)cap * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		if (n)
+			memcpy(nv, scratch, (size_t)n * sizeof(*nv));
+		scratch = nv;		/* the old one stays in the arena */
+		scratch_cap = cap;
+	}
+	scratch[n] = *v;
+	return 0;
+}
+
 int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
 {
-	struct vma *vec = NULL, v;
-	int cnt = 0, cap = 0;
-	char *line = NULL;
-	size_t lcap = 0;
-	FILE *f;
+	char buf[16384];
+	size_t have = 0;
+	int fd, cnt = 0, err = 0;
+	bool done = false;
 
 	*out = NULL;
 	*n = 0;
-	f = fopen("/proc/self/maps", "re");
-	if (!f)
+	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
-	while (getline(&line, &lcap, f) > 0) {
-		if (!parse_line(line, &v))
-			continue;
-		if (v.end <= start)
-			continue;
-		if (v.start >= end)
-			break;
-		if (cnt == cap) {
-			struct vma *nv;
+	while (!done) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+		char *line, *nl;
 
-			cap = cap ? cap * 2 : 8;
-			nv = realloc(vec, (size_t)cap * sizeof(*vec));
-			if (!nv) {
-				free(vec);
-				free(line);
-				fclose(f);
-				return -ENOMEM;
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = '\0';
+		line = buf;
+		while (!done && (nl = strchr(line, '\n'))) {
+			struct vma v;
+
+			*nl = '\0';
+			if (parse_line(line, &v)) {
+				if (v.start >= end)
+					done = true;
+				else if (v.end > start) {
+					err = scratch_push(&v, cnt);
+					if (err)
+						done = true;
+					else
+						cnt++;
+				}
 			}
-			vec = nv;
+			line = nl + 1;
 		}
-		vec[cnt++] = v;
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof(buf) - 1)
+			have = 0;	/* an absurdly long line: skip it */
 	}
-	free(line);
-	fclose(f);
-	*out = vec;
+	real_close(fd);
+	if (err)
+		return err;
+	*out = scratch;
 	*n = cnt;
 	return 0;
 }
@@ -150,6 +183,5 @@ bool maps_read_covers(uintptr_t addr)
 	if (maps_read(addr, addr + 1, &v, &n))
 		return false;
 	in = n > 0 && v[0].start <= addr;
-	free(v);
 	return in;
 }

@@ -45,13 +45,9 @@ pageword_t *pt_word(uintptr_t addr)
 	return &leaf[pn & (LEAF_N - 1)];
 }
 
-/*
- * From the heap, not mmap(): a mapping of ours could land in a gap of the
- * application's address space and merge with its VMAs.
- */
 static void *zalloc(size_t len)
 {
-	return calloc(1, len);
+	return arena_alloc(len);	/* see emu_arena.c */
 }
 
 /* Make words exist for [start, end).  Caller holds emu_lock. */

@@ -236,25 +236,20 @@ static uint64_t register_ioctls(uint64_t mode)
  */
 enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD, ACT_UNPROTECT };
 
-static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
-			 int prot, uint64_t mode)
+#define REG_CHUNK 512
+
+/* One chunk of register_part(), on the stack (no allocation). */
+static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
+			  int prot, uint64_t mode)
 {
 	size_t i, j, np = (e - s) / EMU_PAGE_SIZE;
-	uint32_t *old, *nw;
-	unsigned char *act;
-	uint64_t *pm = NULL;
+	uint32_t old[REG_CHUNK], nw[REG_CHUNK];
+	unsigned char act[REG_CHUNK];
+	uint64_t pm[REG_CHUNK];
 	bool need_scan = false, hidden = false;
 	int err = 0;
 
-	old = malloc(np * sizeof(*old));
-	nw = malloc(np * sizeof(*nw));
-	act = calloc(np, 1);
-	if (!old || !nw || !act) {
-		free(old);
-		free(nw);
-		free(act);
-		return -ENOMEM;
-	}
+	memset(act, 0, sizeof(act));
 	for (i = 0; i < np; i++) {
 		old[i] = page_lock(pt_word(s + i * EMU_PAGE_SIZE));
 		if ((mode & UFFDIO_REGISTER_MODE_MISSING) &&
@@ -262,11 +257,6 @@ static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			need_scan = true;
 	}
 	if (need_scan) {
-		pm = malloc(np * sizeof(*pm));
-		if (!pm) {
-			err = -ENOMEM;
-			goto out;
-		}
 		if (prot != PROT_NONE) {
 			if (mprotect((void *)s, e - s, PROT_NONE)) {
 				err = -errno;
@@ -330,10 +320,20 @@ out:
 	/* Publish (or restore): this drops BUSY. */
 	for (i = 0; i < np; i++)
 		atomic_store(pt_word(s + i * EMU_PAGE_SIZE), err ? old[i] : nw[i]);
-	free(pm);
-	free(act);
-	free(nw);
-	free(old);
+	return err;
+}
+
+static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
+			 int prot, uint64_t mode)
+{
+	uintptr_t a;
+	int err = 0;
+
+	for (a = s; a < e && !err; a += REG_CHUNK * EMU_PAGE_SIZE) {
+		uintptr_t ce = a + REG_CHUNK * EMU_PAGE_SIZE;
+
+		err = register_chunk(ctx, a, ce < e ? ce : e, prot, mode);
+	}
 	return err;
 }
 
@@ -407,7 +407,6 @@ int op_register(struct emu_ctx *ctx, void *arg)
 		err = -EFAULT;
 out:
 	emu_lock_release(&saved);
-	free(v);
 	return err;
 }
 
@@ -469,7 +468,6 @@ int op_unregister(struct emu_ctx *ctx, void *arg)
 	}
 out:
 	emu_lock_release(&saved);
-	free(v);
 	if (!err)
 		queue_drain_stale_hint(ctx);
 	return err;

@@ -37,9 +37,12 @@ static _Atomic bool ours[NSIG_MAX];
  */
 static __attribute__((tls_model("initial-exec"))) __thread uint64_t app_blocked;
 
+/* Bit sig - 1 stands for signal sig (1..64). */
+#define SIGBIT(sig) (1ULL << ((sig) - 1))
+
 bool sig_app_blocked(int sig)
 {
-	return sig > 0 && sig < NSIG_MAX && (app_blocked >> sig & 1);
+	return sig > 0 && sig < NSIG_MAX && (app_blocked & SIGBIT(sig));
 }
 
 /*
@@ -56,7 +59,7 @@ int sig_mask_filter(int how, const sigset_t *set, sigset_t *real_set,
 		return 0;
 	*real_set = *set;
 	for (sig = 1; sig < NSIG_MAX; sig++) {
-		uint64_t bit = 1ULL << sig;
+		uint64_t bit = SIGBIT(sig);
 
 		if (!sig_is_ours(sig))
 			continue;
@@ -79,7 +82,7 @@ void sig_mask_view(sigset_t *old, uint64_t view)
 	int sig;
 
 	for (sig = 1; sig < NSIG_MAX; sig++)
-		if (sig_is_ours(sig) && (view >> sig & 1))
+		if (sig_is_ours(sig) && (view & SIGBIT(sig)))
 			sigaddset(old, sig);
 }
 

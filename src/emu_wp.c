@@ -186,7 +186,6 @@ static int wp_range(uintptr_t start, uintptr_t end, bool enable)
 			a = b;
 		}
 	}
-	free(v);
 	return err;
 }
 

@@ -117,6 +117,15 @@ void *t_map(size_t npages)
 	return p;
 }
 
+void *t_hole(void)
+{
+	char *p = t_map(3);
+
+	if (munmap(p + t_page, (size_t)t_page))
+		t_fail(__FILE__, __LINE__, "munmap: %s", t_errname(errno));
+	return p + t_page;
+}
+
 uint64_t t_register(int fd, void *p, size_t npages, uint64_t mode)
 {
 	struct uffdio_register r = {

@@ -76,6 +76,11 @@ void t_require(uint64_t features);
 
 /* Anonymous private read-write mapping of @npages pages. */
 void *t_map(size_t npages);
+/*
+ * An unmapped page fenced by mapped pages on both sides: no allocation of
+ * more than one page (a thread stack, a sanitizer's chunk) can land in it.
+ */
+void *t_hole(void);
 /* Register [p, p + npages pages) with @mode; returns the ioctls mask. */
 uint64_t t_register(int fd, void *p, size_t npages, uint64_t mode);
 void t_unregister(int fd, void *p, size_t npages);

@@ -11,8 +11,7 @@ int main(void)
 	t_init(30);
 	fd = t_open(O_CLOEXEC | O_NONBLOCK);
 	CHECK_ERR(uffd_ioctl(fd, UFFDIO_API, NULL), EFAULT);
-	gone = t_map(1);
-	CHECK_OK(munmap(gone, (size_t)t_page));
+	gone = t_hole();
 	CHECK_ERR(uffd_ioctl(fd, UFFDIO_API, gone), EFAULT);
 	/* A struct straddling into an unmapped page. */
 	{

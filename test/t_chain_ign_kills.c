@@ -44,8 +44,7 @@ int main(void)
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 	reg = t_map(2);
 	t_register(fd, reg, 2, UFFDIO_REGISTER_MODE_MISSING);
-	hole = t_map(1);
-	CHECK_OK(munmap(hole, (size_t)t_page));
+	hole = t_hole();
 
 	st = t_fork_run(child_ign, NULL);
 	CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, "SIG_IGN: status %#x", st);

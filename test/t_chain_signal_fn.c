@@ -28,8 +28,7 @@ int main(void)
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 	reg = t_map(1);
 	t_register(fd, reg, 1, UFFDIO_REGISTER_MODE_MISSING);
-	hole = t_map(1);
-	CHECK_OK(munmap(hole, (size_t)t_page));
+	hole = t_hole();
 	CHECK(signal(SIGSEGV, on_segv) == SIG_DFL);
 
 	if (sigsetjmp(env, 1) == 0) {

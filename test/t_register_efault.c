@@ -10,8 +10,7 @@ int main(void)
 	t_init(30);
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 	CHECK_ERR(uffd_ioctl(fd, UFFDIO_REGISTER, NULL), EFAULT);
-	gone = t_map(1);
-	CHECK_OK(munmap(gone, (size_t)t_page));
+	gone = t_hole();
 	CHECK_ERR(uffd_ioctl(fd, UFFDIO_REGISTER, gone), EFAULT);
 	/* The 24 input bytes straddle into an unmapped page. */
 	two = t_map(2);

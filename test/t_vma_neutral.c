@@ -130,5 +130,6 @@ int main(void)
 	CHECK_EQ(t_poll(ufd, POLLIN, 0), 0);
 	CHECK_EQ(t_vma_count(), before);
 	close(ufd);
+	free(order);
 	return 0;
 }

@@ -35,8 +35,7 @@ int main(void)
 	expect_enoent(fd, p + 2 * t_page, 1, __LINE__);
 	expect_enoent(fd, p + 3 * t_page, 1, __LINE__);
 	expect_enoent(fd, p + t_page, 2, __LINE__);
-	hole = t_map(1);
-	CHECK_OK(munmap(hole, (size_t)t_page));
+	hole = t_hole();
 	expect_enoent(fd, hole, 1, __LINE__);
 
 	CHECK_EQ(p[3 * t_page], 8);
