@@ -118,6 +118,7 @@ struct emu_shared {
 	_Atomic uint32_t hiwater;	/* slots [0, hiwater) may be in use */
 	_Atomic uint32_t pending;	/* SLOT_PENDING slots */
 	_Atomic uint32_t stale;		/* tokens whose message is gone (I4) */
+	_Atomic uint32_t outstanding;	/* faults queued or read, not yet over */
 	_Atomic uint64_t seq;
 	/* Arrival pattern, for the readers' adaptive spin (emu_spin.c). */
 	_Atomic uint64_t last_publish_ns;
@@ -182,6 +183,7 @@ void emu_lock_acquire(sigset_t *saved);		/* blocks signals too */
 void emu_lock_release(const sigset_t *saved);
 int emu_init(void);				/* idempotent */
 int emu_memfd(void);				/* /proc/self/mem, this process */
+pid_t emu_pid(void);				/* getpid(), cached */
 
 /* ---- queue (emu_queue.c) ----------------------------------------------- */
 struct emu_slot *slot_claim(struct emu_ctx *ctx);
@@ -200,6 +202,8 @@ extern int emu_ncpus;
 uint64_t spin_budget_faulter(struct emu_ctx *ctx);
 uint64_t spin_budget_reader(struct emu_ctx *ctx);
 void spin_note_publish(struct emu_ctx *ctx);
+bool spin_enter(void);
+void spin_leave(void);
 bool spin_for_message(struct emu_ctx **ctx, int n, uint64_t budget);
 
 /* ---- fault path (emu_fault.c) ------------------------------------------ */
@@ -212,7 +216,7 @@ int safe_write(void *dst, const void *src, size_t n);
 
 /* ---- signal chaining (emu_signal.c) ------------------------------------ */
 int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *));
-void sig_chain(int sig, siginfo_t *si, void *uc);
+void sig_chain(int sig, siginfo_t *si, void *uc, bool synthetic);
 bool sig_is_ours(int sig);
 int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old);
 bool sig_app_blocked(int sig);

@@ -32,6 +32,20 @@ static unsigned int ctx_live;
 static int mem_fd = -1;
 static pid_t mem_pid;
 
+/*
+ * This process's pid, refreshed in a fork child by the atfork hook.  The
+ * fault path does not trust it (a raw clone() skips the hook) and asks the
+ * kernel; ioctls and the C-library paths use it.
+ */
+static pid_t self_pid;
+
+pid_t emu_pid(void)
+{
+	pid_t p = self_pid;
+
+	return p ? p : (self_pid = sys_getpid());
+}
+
 static int svc_efd = -1;
 static bool svc_started;
 
@@ -104,7 +118,7 @@ uint64_t ctx_features(const struct emu_ctx *ctx)
 /* /proc/self/mem of the calling process (reopened after fork). */
 int emu_memfd(void)
 {
-	pid_t pid = sys_getpid();
+	pid_t pid = emu_pid();
 	int fd;
 
 	if (mem_fd >= 0 && mem_pid == pid)
@@ -202,6 +216,7 @@ static void atfork_child(void)
 {
 	uint32_t i;
 
+	self_pid = sys_getpid();
 	pthread_mutex_init(&emu_lock, NULL);
 
 	svc_started = false;
@@ -395,7 +410,7 @@ int emu_init(void)
 	static pid_t done_pid;
 	int err;
 
-	if (done && done_pid == sys_getpid())
+	if (done && done_pid == emu_pid())
 		return 0;
 	if (!avail_err)
 		check_available();
@@ -408,7 +423,7 @@ int emu_init(void)
 		pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 	}
 	done = true;
-	done_pid = sys_getpid();
+	done_pid = emu_pid();
 	return 0;
 }
 
@@ -506,7 +521,7 @@ int emu_open(int flags, struct uffd_engine_info *why)
 		goto fail;
 	}
 	ctx_live--;	/* counted once LIVE */
-	ctx->owner = sys_getpid();
+	ctx->owner = emu_pid();
 	ctx->flags = flags;
 	ctx->wfd = p[1];
 	ctx->shfd = shfd;
@@ -604,7 +619,7 @@ void ctx_check_closed(struct emu_ctx *ctx)
 
 	if (atomic_load(&ctx->state) != CTX_LIVE)
 		return;
-	if (ctx->remote || ctx->owner != sys_getpid()) {
+	if (ctx->remote || ctx->owner != emu_pid()) {
 		/* Not ours to release: forget it when our last fd is gone. */
 		if (atomic_load(&ctx->nfds) <= 0)
 			ctx_release(ctx);

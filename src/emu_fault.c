@@ -165,7 +165,7 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 	uint64_t t0 = now_ns(), rtt = atomic_load_explicit(&ctx->rtt_ns,
 							    memory_order_relaxed);
 	uint64_t budget = spin_budget_faulter(ctx), t;
-	bool slept = false;
+	bool spin = budget && spin_enter(), slept = false;
 	uint32_t st;
 
 	for (;;) {
@@ -174,10 +174,14 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 		st = atomic_load_explicit(&s->state, memory_order_acquire);
 		if ((st & SLOT_STATE_MASK) == SLOT_WOKEN)
 			break;
-		for (i = 0; i < 64; i++)
-			cpu_relax();
-		if (now_ns() - t0 < budget)
-			continue;
+		if (spin) {
+			for (i = 0; i < 64; i++)
+				cpu_relax();
+			if (now_ns() - t0 < budget)
+				continue;
+			spin_leave();
+			spin = false;
+		}
 		/* Sleep: announce it, then wait on the state word. */
 		if (!(st & SLOT_SLEEPING) &&
 		    !atomic_compare_exchange_strong(&s->state, &st,
@@ -195,6 +199,8 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 				return true;
 		}
 	}
+	if (spin)
+		spin_leave();
 	t = now_ns() - t0;
 	/* Exponential moving average, 1/8 weight. */
 	atomic_store_explicit(&ctx->rtt_ns, rtt - rtt / 8 + t / 8,
@@ -206,6 +212,11 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 	return false;
 }
 
+/*
+ * UFFD_FEATURE_SIGBUS and poisoned pages: SIGBUS, BUS_ADRERR, the exact
+ * address, to the faulting thread, with the application's handler run
+ * directly on this fault's context (emu_signal.c sig_chain).
+ */
 static void raise_sigbus(uintptr_t addr, ucontext_t *uc)
 {
 	siginfo_t si;
@@ -214,28 +225,7 @@ static void raise_sigbus(uintptr_t addr, ucontext_t *uc)
 	si.si_signo = SIGBUS;
 	si.si_code = BUS_ADRERR;
 	si.si_addr = (void *)addr;
-	/*
-	 * A fault cannot be blocked or ignored: the kernel would reset the
-	 * action to default and unblock it.  Unblocking on return is enough for
-	 * a blocked SIGBUS; an ignored one is made default.
-	 */
-	if (sigismember(&uc->uc_sigmask, SIGBUS) == 1) {
-		struct sigaction dfl;
-
-		memset(&dfl, 0, sizeof(dfl));
-		dfl.sa_handler = SIG_DFL;
-		real_sigaction(SIGBUS, &dfl, NULL);
-		sigdelset(&uc->uc_sigmask, SIGBUS);
-	} else {
-		struct sigaction cur;
-
-		if (real_sigaction(SIGBUS, NULL, &cur) == 0 &&
-		    !(cur.sa_flags & SA_SIGINFO) && cur.sa_handler == SIG_IGN) {
-			cur.sa_handler = SIG_DFL;
-			real_sigaction(SIGBUS, &cur, NULL);
-		}
-	}
-	sys_tgsigqueueinfo(sys_getpid(), sys_gettid(), SIGBUS, &si);
+	sig_chain(SIGBUS, &si, uc, true);
 }
 
 /* ---- the handler ------------------------------------------------------- */
@@ -270,6 +260,7 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 				       addr : (addr & EMU_PAGE_MASK);
 	if (feat & UFFD_FEATURE_THREAD_ID)
 		s->msg.arg.pagefault.feat.ptid = (uint32_t)s->tid;
+	atomic_fetch_add_explicit(&ctx->sh->outstanding, 1, memory_order_relaxed);
 	slot_publish(ctx, s);
 
 	/* I5: did a resolver change the page before seeing our slot? */
@@ -277,10 +268,12 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	if ((w2 & mask) != val || PS_CTX(w2) != PS_CTX(w) ||
 	    atomic_load(&ctx->state) != CTX_LIVE) {
 		if (slot_withdraw(ctx, s))
-			return F_DONE;
+			goto out;
 	}
 	if (!fault_wait(ctx, s))
 		slot_free(s);
+out:
+	atomic_fetch_sub_explicit(&ctx->sh->outstanding, 1, memory_order_relaxed);
 	return F_DONE;
 }
 
@@ -411,12 +404,24 @@ static void on_sigsegv(int sig, siginfo_t *si, void *ucv)
 		siglongjmp(*jb, 1);
 	}
 	if (si->si_code <= 0 || handle((uintptr_t)si->si_addr, si, ucv) == F_CHAIN)
-		sig_chain(sig, si, ucv);
+		sig_chain(sig, si, ucv, false);
+	errno = saved_errno;
+}
+
+/* Every SIGBUS the kernel sends is the application's. */
+static void on_sigbus(int sig, siginfo_t *si, void *ucv)
+{
+	int saved_errno = errno;
+
+	sig_chain(sig, si, ucv, false);
 	errno = saved_errno;
 }
 
 int fault_install_handler(void)
 {
+	int err;
+
 	emu_ncpus = get_nprocs();
-	return sig_take_over(SIGSEGV, on_sigsegv);
+	err = sig_take_over(SIGSEGV, on_sigsegv);
+	return err ? err : sig_take_over(SIGBUS, on_sigbus);
 }

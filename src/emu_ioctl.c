@@ -58,7 +58,7 @@ int emu_ioctl(int fd, unsigned long request, void *arg)
 		return (int)syscall(SYS_ioctl, fd, request, arg);
 	}
 	/* Memory of another process (fd received or inherited): ask it. */
-	if (ctx->remote || ctx->owner != sys_getpid())
+	if (ctx->remote || ctx->owner != emu_pid())
 		r = remote_ioctl(ctx, request, arg);
 	else
 		r = emu_dispatch(ctx, request, arg);

@@ -184,7 +184,7 @@ int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old)
 	return 0;
 }
 
-static void die_by_default(int sig, siginfo_t *si)
+static void die_by_default(int sig, siginfo_t *si, bool synthetic)
 {
 	struct sigaction dfl;
 
@@ -195,14 +195,20 @@ static void die_by_default(int sig, siginfo_t *si)
 	/*
 	 * A hardware fault re-executes and is delivered again, now with the
 	 * default action: the crash (and core) the application would have had.
-	 * A signal someone sent is sent again.
+	 * A signal someone sent, or one the engine made up (a SIGBUS for a
+	 * uffd fault: re-executing would fault with SIGSEGV), is sent again.
 	 */
-	if (si->si_code <= 0)
+	if (si->si_code <= 0 || synthetic)
 		sys_tgsigqueueinfo(sys_getpid(), sys_gettid(), sig, si);
 }
 
-/* Deliver a signal the engine does not own to the application's handler. */
-void sig_chain(int sig, siginfo_t *si, void *ucv)
+/*
+ * Deliver a signal to the application's handler, as the kernel would have:
+ * one the engine caught but does not own, or (@synthetic) one it makes up
+ * for a fault -- a SIGBUS for UFFD_FEATURE_SIGBUS or UFFDIO_POISON, which
+ * this way costs a function call rather than a second signal delivery.
+ */
+void sig_chain(int sig, siginfo_t *si, void *ucv, bool synthetic)
 {
 	ucontext_t *uc = ucv;
 	struct sigaction a;
@@ -212,16 +218,16 @@ void sig_chain(int sig, siginfo_t *si, void *ucv)
 	view_read(sig, &a);
 	/* Blocked, for the application: a fault cannot wait, so it kills. */
 	if (sig_app_blocked(sig) && si->si_code > 0) {
-		die_by_default(sig, si);
+		die_by_default(sig, si, synthetic);
 		return;
 	}
 	if (!(a.sa_flags & SA_SIGINFO) && a.sa_handler == SIG_IGN) {
 		if (si->si_code > 0)
-			die_by_default(sig, si);	/* the kernel forces it */
+			die_by_default(sig, si, synthetic);	/* forced */
 		return;
 	}
 	if (!(a.sa_flags & SA_SIGINFO) && a.sa_handler == SIG_DFL) {
-		die_by_default(sig, si);
+		die_by_default(sig, si, synthetic);
 		return;
 	}
 

@@ -6,11 +6,14 @@
  * sleeping, but only when it is likely to pay and never for long:
  *
  *  - a faulting thread spins for about twice the recent round-trip time
- *    (at least 10 us, at most 150 us), then sleeps in futex_wait;
+ *    (at least 10 us, at most 150 us), then sleeps in futex_wait -- but
+ *    only when its fault is the only one outstanding on the uffd: behind
+ *    others it would wait several service times, spinning the whole while;
  *  - a reader (poll() or a blocking read() on the uffd) spins only while
  *    messages arrive back to back: when the moving average of the gaps
  *    between arrivals is below 50 us, for at most twice that average;
- *  - nobody spins on a single CPU, where it only delays the other side.
+ *  - nobody spins on a single CPU, where it only delays the other side, and
+ *    at most ncpus threads spin at once (faulters and readers alike).
  *
  * The faulter's spin time, hits and sleeps are counted per context.
  */
@@ -19,6 +22,23 @@
 #include "sys.h"
 
 int emu_ncpus = 1;
+static _Atomic int spinning;
+
+/* A place among the spinners, or false: then sleep at once. */
+bool spin_enter(void)
+{
+	int n = atomic_fetch_add_explicit(&spinning, 1, memory_order_acq_rel);
+
+	if (n < emu_ncpus)
+		return true;
+	atomic_fetch_sub_explicit(&spinning, 1, memory_order_relaxed);
+	return false;
+}
+
+void spin_leave(void)
+{
+	atomic_fetch_sub_explicit(&spinning, 1, memory_order_release);
+}
 
 #define FAULTER_MIN_NS	10000
 #define FAULTER_MAX_NS	150000
@@ -28,7 +48,8 @@ uint64_t spin_budget_faulter(struct emu_ctx *ctx)
 {
 	uint64_t b;
 
-	if (emu_ncpus < 2)
+	if (emu_ncpus < 2 ||
+	    atomic_load_explicit(&ctx->sh->outstanding, memory_order_relaxed) > 1)
 		return 0;
 	b = 2 * atomic_load_explicit(&ctx->rtt_ns, memory_order_relaxed);
 	if (b < FAULTER_MIN_NS)
@@ -75,16 +96,19 @@ bool spin_for_message(struct emu_ctx **ctx, int n, uint64_t budget)
 	uint64_t t0;
 	int i, k;
 
-	if (!budget)
+	if (!budget || !spin_enter())
 		return false;
 	t0 = now_ns();
 	do {
 		for (i = 0; i < n; i++)
 			if (ctx[i] && atomic_load_explicit(&ctx[i]->sh->pending,
-							   memory_order_acquire))
+							   memory_order_acquire)) {
+				spin_leave();
 				return true;
+			}
 		for (k = 0; k < 32; k++)
 			cpu_relax();
 	} while (now_ns() - t0 < budget);
+	spin_leave();
 	return false;
 }
