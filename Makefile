@@ -119,3 +119,6 @@ install: lib tools
 
 clean:
 	rm -rf build
+
+# Optional parts and extra targets, one fragment per concern.
+-include $(sort $(wildcard mk/*.mk))

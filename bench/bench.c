@@ -108,6 +108,9 @@ static void host_line(FILE *f, int reps)
 		u.release, u.machine, cpus, reps);
 }
 
+/* `uffd bench pager ...`: the pager's benchmarks (bench/pager_bench.c). */
+int bench_pager_main(int argc, char **argv) __attribute__((weak));
+
 int bench_main(int argc, char **argv)
 {
 	int engines[MAX_ENGINES], nengines = 0, reps = 3, i, rep;
@@ -116,6 +119,13 @@ int bench_main(int argc, char **argv)
 	struct acc (*acc)[MAX_ENGINES + 1];
 	size_t s;
 
+	if (argc > 1 && !strcmp(argv[1], "pager")) {
+		if (!bench_pager_main) {
+			fprintf(stderr, "uffd bench: pager benchmarks not built\n");
+			return 2;
+		}
+		return bench_pager_main(argc - 1, argv + 1);
+	}
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
