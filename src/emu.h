@@ -81,6 +81,9 @@ typedef _Atomic uint32_t pageword_t;
 
 void *arena_alloc(size_t len);			/* emu_arena.c */
 pageword_t *pt_word(uintptr_t addr);		/* NULL: never registered */
+uint32_t page_take(pageword_t *pw);		/* PS_BUSY, waiting */
+bool pt_maybe(uintptr_t s, uintptr_t e);	/* any table for [s, e)? */
+uintptr_t pt_leaf_end(uintptr_t a);
 int pt_ensure(uintptr_t start, uintptr_t end);	/* -ENOMEM */
 
 /* ---- contexts (emu_ctx.c) ---------------------------------------------- */
@@ -119,6 +122,7 @@ struct emu_shared {
 	_Atomic uint32_t pending;	/* SLOT_PENDING slots */
 	_Atomic uint32_t stale;		/* tokens whose message is gone (I4) */
 	_Atomic uint32_t outstanding;	/* faults queued or read, not yet over */
+	_Atomic uint32_t changing;	/* events in flight: kernel's mmap_changing */
 	_Atomic uint64_t seq;
 	/* Arrival pattern, for the readers' adaptive spin (emu_spin.c). */
 	_Atomic uint64_t last_publish_ns;
@@ -192,6 +196,10 @@ bool slot_withdraw(struct emu_ctx *ctx, struct emu_slot *s);
 void slot_free(struct emu_slot *s);
 unsigned int wake_range(struct emu_ctx *ctx, uint64_t start, uint64_t len);
 unsigned int wake_all(struct emu_ctx *ctx);
+void event_prepare(struct emu_ctx *ctx);
+void event_unprepare(struct emu_ctx *ctx);
+void event_post(struct emu_ctx *ctx, const struct uffd_msg *msg);
+bool ctx_changing(struct emu_ctx *ctx);
 void queue_drain_stale(struct emu_ctx *ctx, int fd);
 void queue_drain_stale_hint(struct emu_ctx *ctx);
 ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
@@ -248,6 +256,7 @@ int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
 		 size_t data_ok);
 int op_zeropage(struct emu_ctx *ctx, void *arg);
 uint64_t emu_features(void);
+void register_again(uint32_t ctx_index, uintptr_t s, uintptr_t e, uint32_t word);
 int op_poison(struct emu_ctx *ctx, void *arg);
 int op_move(struct emu_ctx *ctx, void *arg);
 int op_writeprotect(struct emu_ctx *ctx, void *arg);

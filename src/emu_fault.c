@@ -292,10 +292,10 @@ static int wp_marker_read(pageword_t *pw, uintptr_t addr)
 	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
 		return F_DONE;
 	prot = PS_PROT(w) & ~PROT_WRITE;
-	mprotect((void *)page, EMU_PAGE_SIZE, prot);
+	real_mprotect((void *)page, EMU_PAGE_SIZE, prot);
 	guard_remove(page, EMU_PAGE_SIZE);
 	if (prot & PROT_READ)
-		madvise((void *)page, EMU_PAGE_SIZE, MADV_POPULATE_READ);
+		real_madvise((void *)page, EMU_PAGE_SIZE, MADV_POPULATE_READ);
 	atomic_store(pw, w & ~(PS_MISSING | PS_BUSY));
 	return F_DONE;
 }
@@ -377,7 +377,7 @@ static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
 		if (w & PS_MISSING)
 			guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
 		if (w & PS_WP)
-			mprotect((void *)(addr & EMU_PAGE_MASK), EMU_PAGE_SIZE,
+			real_mprotect((void *)(addr & EMU_PAGE_MASK), EMU_PAGE_SIZE,
 				 PS_PROT(w));
 		atomic_store(pw, 0);
 		return F_DONE;

@@ -5,10 +5,10 @@
  * creating VMAs.
  *
  * A copy claims a run of absent pages (PS_BUSY, invariant I2), then
- *   mprotect(PROT_NONE)    - nobody can see the pages from here on
+ *   real_mprotect(PROT_NONE)    - nobody can see the pages from here on
  *   MADV_GUARD_REMOVE      - they are now ordinary absent pages
  *   pwrite(/proc/self/mem) - contents go in (FOLL_FORCE writes PROT_NONE)
- *   mprotect(protection)   - published; the VMA merges back with its
+ *   real_mprotect(protection)   - published; the VMA merges back with its
  *                            neighbours, so the VMA count is unchanged
  * and updates the page words.  A thread touching a page meanwhile faults
  * with SEGV_ACCERR, sees BUSY, waits and retries.  A zero page needs no
@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include "emu.h"
+#include "real.h"
 #include "sys.h"
 
 enum fill_kind { FILL_COPY, FILL_ZERO, FILL_POISON, FILL_MOVE };
@@ -141,7 +142,7 @@ static long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 
 	if (memfd < 0)
 		return -ENOMEM;
-	if (hide && mprotect((void *)dst, len, PROT_NONE))
+	if (hide && real_mprotect((void *)dst, len, PROT_NONE))
 		return -errno;		/* ENOMEM: no VMA left for the split */
 	guard_remove(dst, len);
 	/* A remote source may be readable only in part: the rest faults. */
@@ -154,16 +155,16 @@ static long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	done = (size_t)n & EMU_PAGE_MASK;
 	if (done < len) {
 		/* A partially written page must not survive: back to absent. */
-		madvise((void *)(dst + done), len - done, MADV_DONTNEED);
+		real_madvise((void *)(dst + done), len - done, MADV_DONTNEED);
 		guard_install(dst + done, len - done);
 		if (!err)
 			err = -EFAULT;
 	}
 	if (hide || final != prot) {
 		if (done)
-			mprotect((void *)dst, done, final);
+			real_mprotect((void *)dst, done, final);
 		if (done < len && hide)
-			mprotect((void *)(dst + done), len - done, prot);
+			real_mprotect((void *)(dst + done), len - done, prot);
 	}
 	return done ? (long)done : err;
 }
@@ -213,7 +214,7 @@ static long fill_zero(uintptr_t dst, size_t len)
 	guard_remove(dst, bytes);
 	/* Map the shared zero page, as the kernel does (pagemap: present). */
 	if (PS_PROT(w0) & PROT_READ)
-		madvise((void *)dst, bytes, MADV_POPULATE_READ);
+		real_madvise((void *)dst, bytes, MADV_POPULATE_READ);
 	release_run(dst, claimed, PS_MISSING, 0);
 	return (long)bytes;
 }
@@ -263,12 +264,28 @@ static int fill_result(struct emu_ctx *ctx, long res, __s64 *field,
  * are readable (a copy made in another process arrives in a staging
  * buffer; the checks still see the caller's own src address).
  */
+/*
+ * Events in flight (spec 11.1 mmap_changing): the fill ioctls answer
+ * EAGAIN, with -EAGAIN in the result field, before reading the struct.
+ */
+static int changing(struct emu_ctx *ctx, __s64 *field)
+{
+	__s64 v = -EAGAIN;
+
+	if (!ctx_changing(ctx))
+		return 0;
+	return safe_write(field, &v, sizeof(v)) ? -EFAULT : -EAGAIN;
+}
+
 int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
 		 size_t data_ok)
 {
 	struct uffdio_copy c;
 	int err;
 
+	err = changing(ctx, &((struct uffdio_copy *)arg)->copy);
+	if (err)
+		return err;
 	if (safe_read(&c, arg, sizeof(c) - sizeof(c.copy)))
 		return -EFAULT;
 	err = validate_unaligned_range(c.src, c.len);
@@ -295,6 +312,9 @@ int op_zeropage(struct emu_ctx *ctx, void *arg)
 	struct uffdio_zeropage z;
 	int err;
 
+	err = changing(ctx, &((struct uffdio_zeropage *)arg)->zeropage);
+	if (err)
+		return err;
 	if (safe_read(&z, arg, sizeof(z) - sizeof(z.zeropage)))
 		return -EFAULT;
 	err = validate_range(z.range.start, z.range.len);
@@ -313,6 +333,9 @@ int op_poison(struct emu_ctx *ctx, void *arg)
 	struct uffdio_poison p;
 	int err;
 
+	err = changing(ctx, &((struct uffdio_poison *)arg)->updated);
+	if (err)
+		return err;
 	if (safe_read(&p, arg, sizeof(p) - sizeof(p.updated)))
 		return -EFAULT;
 	err = validate_range(p.range.start, p.range.len);
@@ -337,7 +360,7 @@ static void src_vacate(uintptr_t a)
 	pageword_t *pw = pt_word(a);
 	uint32_t w = pw ? atomic_load(pw) : 0;
 
-	madvise((void *)a, EMU_PAGE_SIZE, MADV_DONTNEED);
+	real_madvise((void *)a, EMU_PAGE_SIZE, MADV_DONTNEED);
 	if (PS_CTX(w) && (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)) {
 		guard_install(a, EMU_PAGE_SIZE);
 		atomic_fetch_and(pw, ~PS_WP);
@@ -456,6 +479,9 @@ int op_move(struct emu_ctx *ctx, void *arg)
 	long res;
 	int err;
 
+	err = changing(ctx, &((struct uffdio_move *)arg)->move);
+	if (err)
+		return err;
 	if (safe_read(&m, arg, sizeof(m) - sizeof(m.move)))
 		return -EFAULT;
 	err = validate_range(m.dst, m.len);

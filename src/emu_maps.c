@@ -18,12 +18,12 @@
 
 int guard_install(uintptr_t start, size_t len)
 {
-	return madvise((void *)start, len, MADV_GUARD_INSTALL) ? -errno : 0;
+	return real_madvise((void *)start, len, MADV_GUARD_INSTALL) ? -errno : 0;
 }
 
 int guard_remove(uintptr_t start, size_t len)
 {
-	return madvise((void *)start, len, MADV_GUARD_REMOVE) ? -errno : 0;
+	return real_madvise((void *)start, len, MADV_GUARD_REMOVE) ? -errno : 0;
 }
 
 static bool is_special(const char *name)

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
+#include <sched.h>
 #include <stdlib.h>
 #include "emu.h"
 
@@ -79,4 +80,40 @@ int pt_ensure(uintptr_t start, uintptr_t end)
 		}
 	}
 	return 0;
+}
+
+/* Take PS_BUSY on a page, waiting for another owner; returns the prior word. */
+uint32_t page_take(pageword_t *pw)
+{
+	uint32_t w = atomic_load(pw);
+
+	for (;;) {
+		if (w & PS_BUSY) {
+			sched_yield();
+			w = atomic_load(pw);
+		} else if (atomic_compare_exchange_weak(pw, &w, w | PS_BUSY)) {
+			return w;
+		}
+	}
+}
+
+/* Does any level of the table exist for some page of [s, e)? */
+bool pt_maybe(uintptr_t s, uintptr_t e)
+{
+	uintptr_t a;
+
+	for (a = s & ~((LEAF_N << EMU_PAGE_SHIFT) - 1); a < e;
+	     a += LEAF_N << EMU_PAGE_SHIFT) {
+		if (pt_word(a) || pt_word(a | ((LEAF_N - 1) << EMU_PAGE_SHIFT)))
+			return true;
+		if (a + (LEAF_N << EMU_PAGE_SHIFT) < a)
+			break;
+	}
+	return false;
+}
+
+/* First address past the leaf covering @a. */
+uintptr_t pt_leaf_end(uintptr_t a)
+{
+	return (a | ((LEAF_N << EMU_PAGE_SHIFT) - 1)) + 1;
 }

@@ -154,8 +154,12 @@ static bool wake_slot(struct emu_ctx *ctx, struct emu_slot *s)
 	if ((st & SLOT_STATE_MASK) == SLOT_PENDING) {
 		atomic_fetch_sub(&ctx->sh->pending, 1);
 		atomic_fetch_add(&ctx->sh->stale, 1);
+		if (s->kind == SLOT_EVENT)
+			atomic_fetch_sub(&ctx->sh->changing, 1);
 	}
-	if (st & SLOT_SLEEPING)
+	if (s->kind == SLOT_EVENT)
+		sys_futex_wake_shared(&s->state, 1);
+	else if (st & SLOT_SLEEPING)
 		sys_futex_wake(&s->state, 1);
 	return true;
 }
@@ -249,6 +253,11 @@ static bool dequeue_one(struct emu_shared *sh, struct uffd_msg *out)
 		memcpy(out, &best->msg, sizeof(*out));
 		atomic_thread_fence(memory_order_acquire);
 		b = atomic_load_explicit(&best->seq, memory_order_relaxed);
+		if (best_kind == SLOT_EVENT) {
+			/* Reading a non-fork event completes it (spec 11.1). */
+			atomic_fetch_sub(&sh->changing, 1);
+			sys_futex_wake_shared(&best->state, 1);
+		}
 		if (a == b)
 			return true;
 		/* The owner left and the slot was reused while we copied. */
@@ -407,4 +416,49 @@ void queue_drain_stale_hint(struct emu_ctx *ctx)
 	if (fstat(fd, &st) || st.st_ino != ctx->rino || st.st_dev != ctx->rdev)
 		return;
 	queue_drain_stale(ctx, fd);
+}
+
+/* ---- non-cooperative events (spec 11) ----------------------------------- */
+
+/* From the prepare step until the event is read, fill ioctls get EAGAIN. */
+void event_prepare(struct emu_ctx *ctx)
+{
+	if (ctx && ctx->sh)
+		atomic_fetch_add(&ctx->sh->changing, 1);
+}
+
+void event_unprepare(struct emu_ctx *ctx)
+{
+	if (ctx && ctx->sh)
+		atomic_fetch_sub(&ctx->sh->changing, 1);
+}
+
+bool ctx_changing(struct emu_ctx *ctx)
+{
+	return atomic_load(&ctx->sh->changing) != 0;
+}
+
+/*
+ * Queue an event (already prepared) and wait until it is read, or the uffd
+ * released -- the kernel waits killable, so signals do not end the wait.
+ * The reader (perhaps in another process) wakes us through the shared
+ * state word.
+ */
+void event_post(struct emu_ctx *ctx, const struct uffd_msg *msg)
+{
+	struct emu_slot *s = slot_claim(ctx);
+	uint32_t st;
+
+	s->kind = SLOT_EVENT;
+	s->addr = 0;
+	s->tid = sys_gettid();
+	s->msg = *msg;
+	slot_publish(ctx, s);
+	for (;;) {
+		st = atomic_load(&s->state);
+		if ((st & SLOT_STATE_MASK) != SLOT_PENDING)
+			break;
+		sys_futex_wait_shared(&s->state, st, NULL);
+	}
+	slot_free(s);
 }

@@ -13,10 +13,13 @@
 #include <sys/syscall.h>
 #include <linux/capability.h>
 #include "emu.h"
+#include "real.h"
 #include "sys.h"
 
 /* What this engine implements; UFFDIO_API reports exactly this. */
 #define EMU_FEATURES (UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_SIGBUS | \
+		      UFFD_FEATURE_EVENT_REMAP | UFFD_FEATURE_EVENT_REMOVE | \
+		      UFFD_FEATURE_EVENT_UNMAP | \
 		      UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS | \
 		      UFFD_FEATURE_WP_UNPOPULATED | UFFD_FEATURE_POISON | \
 		      UFFD_FEATURE_MOVE)
@@ -107,22 +110,6 @@ static int span_add(struct emu_ctx *ctx, uintptr_t s, uintptr_t e)
 
 /* ---- page-word helpers ------------------------------------------------- */
 
-/* Set BUSY on a page once no one else holds it; returns the prior word. */
-static uint32_t page_lock(pageword_t *pw)
-{
-	uint32_t w = atomic_load(pw);
-
-	for (;;) {
-		if (w & PS_BUSY) {
-			sched_yield();
-			w = atomic_load(pw);
-			continue;
-		}
-		if (atomic_compare_exchange_weak(pw, &w, w | PS_BUSY))
-			return w;
-	}
-}
-
 /*
  * Forget this context's pages in [s, e): remove our markers, clear the
  * words.  The marker of a page goes before its word says "not ours", so a
@@ -159,16 +146,16 @@ static bool pages_clear(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			if (in_child) {
 				w = atomic_load(pw);
 				if (w & PS_BUSY)
-					mprotect((void *)(a + i * EMU_PAGE_SIZE),
+					real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
 						 EMU_PAGE_SIZE, PS_PROT(w));
 			} else {
-				w = page_lock(pw);
+				w = page_take(pw);
 			}
 			mine[i] = 1;
 			guarded[i] = (w & PS_MISSING) != 0;
 			/* Write protection goes with the registration. */
 			if ((w & PS_WP) && !(w & PS_MISSING))
-				mprotect((void *)(a + i * EMU_PAGE_SIZE),
+				real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
 					 EMU_PAGE_SIZE, PS_PROT(w));
 			if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)
 				missing_mode = true;
@@ -251,14 +238,14 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 
 	memset(act, 0, sizeof(act));
 	for (i = 0; i < np; i++) {
-		old[i] = page_lock(pt_word(s + i * EMU_PAGE_SIZE));
+		old[i] = page_take(pt_word(s + i * EMU_PAGE_SIZE));
 		if ((mode & UFFDIO_REGISTER_MODE_MISSING) &&
 		    !(PS_CTX(old[i]) == ctx->index && (old[i] & PS_MISSING)))
 			need_scan = true;
 	}
 	if (need_scan) {
 		if (prot != PROT_NONE) {
-			if (mprotect((void *)s, e - s, PROT_NONE)) {
+			if (real_mprotect((void *)s, e - s, PROT_NONE)) {
 				err = -errno;
 				goto out;
 			}
@@ -305,7 +292,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 		else if (act[i] == ACT_UNGUARD)
 			err = guard_remove(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
 		else if (act[i] == ACT_UNPROTECT && !hidden)
-			mprotect((void *)(s + i * EMU_PAGE_SIZE), (j - i) * EMU_PAGE_SIZE, prot);
+			real_mprotect((void *)(s + i * EMU_PAGE_SIZE), (j - i) * EMU_PAGE_SIZE, prot);
 		if (err) {
 			/* Undo the markers placed so far (on absent pages). */
 			for (j = 0; j < i; j++)
@@ -316,7 +303,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 	}
 out:
 	if (hidden)
-		mprotect((void *)s, e - s, prot);
+		real_mprotect((void *)s, e - s, prot);
 	/* Publish (or restore): this drops BUSY. */
 	for (i = 0; i < np; i++)
 		atomic_store(pt_word(s + i * EMU_PAGE_SIZE), err ? old[i] : nw[i]);
@@ -486,4 +473,25 @@ int op_wake(struct emu_ctx *ctx, void *arg)
 	wake_range(ctx, r.start, r.len);
 	queue_drain_stale_hint(ctx);
 	return 0;
+}
+
+/*
+ * Extend @ctx_index's registration (mode and protection of @word) to the
+ * fresh, unpopulated pages [s, e): mremap growth, MREMAP_DONTUNMAP.
+ * Caller holds emu_lock.
+ */
+void register_again(uint32_t ctx_index, uintptr_t s, uintptr_t e, uint32_t word)
+{
+	struct emu_ctx *ctx = ctx_get(ctx_index);
+	uint32_t nw = PS_MAKE(ctx_index, PS_MODE(word), PS_PROT(word));
+	uintptr_t a;
+
+	if (!ctx || s >= e || pt_ensure(s, e) || span_add(ctx, s, e))
+		return;
+	if (PS_MODE(word) & UFFDIO_REGISTER_MODE_MISSING) {
+		guard_install(s, e - s);
+		nw |= PS_MISSING;
+	}
+	for (a = s; a < e; a += EMU_PAGE_SIZE)
+		atomic_store(pt_word(a), nw);
 }

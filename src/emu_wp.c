@@ -2,14 +2,14 @@
 /*
  * UFFDIO_WRITEPROTECT of the emulated engine (spec section 8).
  *
- * A write-protected present page is made read-only with mprotect(); a write
+ * A write-protected present page is made read-only with real_mprotect(); a write
  * to it faults with SEGV_ACCERR and becomes a WP message (flags WP|WRITE).
  * Reads proceed.  Without UFFD_FEATURE_WP_UNPOPULATED, pages that were
  * never populated are left alone, as the kernel ignores none PTEs; with
  * it, they get a marker: a guard marker with PS_WP, so that a write is a WP
  * fault and a read maps the zero page (emu_fault.c).
  *
- * Unlike the kernel's per-PTE bit, mprotect() splits the VMA around every
+ * Unlike the kernel's per-PTE bit, real_mprotect() splits the VMA around every
  * run of protected pages.  Protecting scattered pages therefore consumes
  * VMAs; when vm.max_map_count is reached the operation stops with ENOMEM
  * and the pages protected so far stay protected (see
@@ -21,24 +21,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "emu.h"
+#include "real.h"
 #include "sys.h"
 
 #define WP_CHUNK 512
-
-/* Take BUSY on a page (waiting for another owner); the prior word. */
-static uint32_t page_take(pageword_t *pw)
-{
-	uint32_t w = atomic_load(pw);
-
-	for (;;) {
-		if (w & PS_BUSY) {
-			sched_yield();
-			w = atomic_load(pw);
-		} else if (atomic_compare_exchange_weak(pw, &w, w | PS_BUSY)) {
-			return w;
-		}
-	}
-}
 
 static bool wp_unpopulated(uint32_t w)
 {
@@ -108,7 +94,7 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 				;
 			if (!ro[i] || err)
 				continue;
-			if (mprotect((void *)(a + i * EMU_PAGE_SIZE),
+			if (real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
 				     (j - i) * EMU_PAGE_SIZE,
 				     ro[i] == 1 ? prot & ~PROT_WRITE : prot)) {
 				err = -errno;
@@ -195,6 +181,8 @@ int op_writeprotect(struct emu_ctx *ctx, void *arg)
 	bool enable;
 	int err;
 
+	if (ctx_changing(ctx))
+		return -EAGAIN;		/* checked first (spec 8) */
 	if (safe_read(&wp, arg, sizeof(wp)))
 		return -EFAULT;
 	err = validate_range(wp.range.start, wp.range.len);

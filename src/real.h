@@ -38,5 +38,7 @@ ssize_t real_read(int fd, void *buf, size_t count);
 int real_close(int fd);
 int real_sigaction(int sig, const struct sigaction *act, struct sigaction *old);
 int real_pthread_sigmask(int how, const sigset_t *set, sigset_t *old);
+int real_mprotect(void *addr, size_t len, int prot);
+int real_madvise(void *addr, size_t len, int advice);
 
 #endif
