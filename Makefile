@@ -29,8 +29,9 @@ endif
 ALL_CFLAGS := $(BASE) $(WARN) $(CFLAGS) $(SANFLAGS)
 LDLIBS     := -pthread
 
-LIB_SRC  := $(wildcard src/*.c)
+LIB_SRC  := $(filter-out src/preload.c,$(wildcard src/*.c))
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+PRELOAD_OBJ := $(BUILD)/obj/preload.o
 LIB_HDR  := $(wildcard include/*.h src/*.h)
 
 TEST_SRC := $(wildcard test/t_*.c)
@@ -47,7 +48,7 @@ BENCH_SRC:= $(wildcard bench/*.c)
 
 all: lib tools tests examples
 
-lib: $(BUILD)/libuffd.a $(BUILD)/libuffd.so
+lib: $(BUILD)/libuffd.a $(BUILD)/libuffd.so $(BUILD)/libuffd-preload.so
 tools: $(BUILD)/uffd
 tests: $(TEST_BIN)
 examples: $(EX_BIN)
@@ -63,6 +64,10 @@ $(BUILD)/libuffd.a: $(LIB_OBJ)
 $(BUILD)/libuffd.so: $(LIB_OBJ) src/libuffd.map
 	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuffd.so.0 \
 		-Wl,--version-script=src/libuffd.map -o $@ $(LIB_OBJ) $(LDLIBS) -ldl
+
+# The whole library plus the shim, exporting its interposers.
+$(BUILD)/libuffd-preload.so: $(LIB_OBJ) $(PRELOAD_OBJ)
+	$(CC) $(ALL_CFLAGS) -shared -o $@ $(LIB_OBJ) $(PRELOAD_OBJ) $(LDLIBS) -ldl
 
 $(BUILD)/uffd: $(TOOL_SRC) $(BENCH_SRC) $(wildcard tools/*.h bench/*.h) $(BUILD)/libuffd.a
 	@mkdir -p $(@D)
@@ -113,6 +118,7 @@ install: lib tools
 	install -m 755 $(BUILD)/libuffd.so $(DESTDIR)$(PREFIX)/lib/libuffd.so.$(VERSION)
 	ln -sf libuffd.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libuffd.so.0
 	ln -sf libuffd.so.0 $(DESTDIR)$(PREFIX)/lib/libuffd.so
+	install -m 755 $(BUILD)/libuffd-preload.so $(DESTDIR)$(PREFIX)/lib/libuffd-preload.so
 	install -m 755 $(BUILD)/uffd $(DESTDIR)$(PREFIX)/bin/uffd
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 		libuffd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libuffd.pc

@@ -51,6 +51,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include "internal.h"
 
 #define EMU_PAGE_SHIFT	12
@@ -204,6 +205,11 @@ void queue_drain_stale(struct emu_ctx *ctx, int fd);
 void queue_drain_stale_hint(struct emu_ctx *ctx);
 ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
 		   bool nowait);
+
+/* ---- faults inside system calls (emu_pretouch.c) ------------------------ */
+extern bool pretouch_enabled;
+void pretouch(const void *buf, size_t len, bool write);
+void pretouch_iov(const struct iovec *iov, int n, bool write);
 
 /* ---- adaptive spinning (emu_spin.c) ------------------------------------ */
 extern int emu_ncpus;

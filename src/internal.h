@@ -38,6 +38,9 @@ int emu_ioctl(int fd, unsigned long request, void *arg);
 bool emu_is_uffd(int fd);
 int emu_probe_api(struct uffd_engine_info *info);
 
+/* interpose.c: syscall(2) past any interposer. */
+long real_syscall(long nr, long a, long b, long c, long d, long e, long f);
+
 /* env.c: the environment knobs. */
 enum uffd_engine_kind env_engine(void);
 bool env_deny_kernel(void);

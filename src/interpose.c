@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include "emu.h"
@@ -39,6 +40,7 @@ __attribute__((constructor(101))) void real_init(void)
 	RESOLVE(read);
 	RESOLVE(readv);
 	RESOLVE(preadv2);
+	RESOLVE(recvmsg);
 	RESOLVE(close);
 	RESOLVE(dup);
 	RESOLVE(dup2);
@@ -50,6 +52,7 @@ __attribute__((constructor(101))) void real_init(void)
 	RESOLVE(sigaction);
 	RESOLVE(signal);
 	RESOLVE(sigprocmask);
+	RESOLVE(syscall);
 	RESOLVE(pthread_sigmask);
 }
 
@@ -71,6 +74,16 @@ int real_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	NEED(sigaction);
 	return real.sigaction(sig, act, old);
+}
+
+/*
+ * syscall(2) itself, past any interposer (the preload shim routes
+ * SYS_userfaultfd to uffd_open, which must still reach the kernel).
+ */
+long real_syscall(long nr, long a, long b, long c, long d, long e, long f)
+{
+	NEED(syscall);
+	return real.syscall(nr, a, b, c, d, e, f);
 }
 
 int real_pthread_sigmask(int how, const sigset_t *set, sigset_t *old)
@@ -111,6 +124,7 @@ UFFD_EXPORT ssize_t read(int fd, void *buf, size_t count)
 
 	if (likely(!idx)) {
 		NEED(read);
+		pretouch(buf, count, true);
 		return real.read(fd, buf, count);
 	}
 	return uffd_read(idx, fd, buf, count, false);
@@ -159,6 +173,7 @@ UFFD_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 
 	if (likely(!idx)) {
 		NEED(readv);
+		pretouch_iov(iov, iovcnt, true);
 		return real.readv(fd, iov, iovcnt);
 	}
 	return uffd_readv(idx, fd, iov, iovcnt, false);
@@ -172,6 +187,7 @@ UFFD_EXPORT ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt,
 
 	if (likely(!idx)) {
 		NEED(preadv2);
+		pretouch_iov(iov, iovcnt, true);
 		return real.preadv2(fd, iov, iovcnt, offset, flags);
 	}
 	if (offset != -1) {
@@ -185,6 +201,42 @@ UFFD_EXPORT ssize_t preadv64v2(int fd, const struct iovec *iov, int iovcnt,
 			       off_t offset, int flags)
 {
 	return preadv2(fd, iov, iovcnt, offset, flags);
+}
+
+/*
+ * A uffd arriving over SCM_RIGHTS is known at once (emu_adopt), so that
+ * read() and poll() on it follow the kernel's rules from the first call.
+ */
+static void adopt_received(struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		size_t k, n;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < n; k++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int), sizeof(fd));
+			emu_adopt(fd);
+		}
+	}
+}
+
+UFFD_EXPORT ssize_t recvmsg(int fd, struct msghdr *mh, int flags)
+{
+	ssize_t r;
+
+	NEED(recvmsg);
+	if (mh)
+		pretouch_iov(mh->msg_iov, (int)mh->msg_iovlen, true);
+	r = real.recvmsg(fd, mh, flags);
+	if (r >= 0 && mh && mh->msg_controllen)
+		adopt_received(mh);
+	return r;
 }
 
 /* ---- descriptor table ------------------------------------------------------ */
@@ -217,12 +269,17 @@ static void remember_fd(int fd, uint32_t idx)
 		atomic_compare_exchange_strong(&ctx->user_fd, &expect, fd);
 }
 
+/* The preload shim's stand-in /dev/userfaultfd descriptors (preload.c). */
+void preload_close_hook(int fd) __attribute__((weak));
+
 UFFD_EXPORT int close(int fd)
 {
 	uint32_t idx = fdtab_get(fd);
 	int r, e;
 
 	NEED(close);
+	if (preload_close_hook)
+		preload_close_hook(fd);
 	if (likely(!idx))
 		return real.close(fd);
 	forget_fd(fd, idx);

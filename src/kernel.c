@@ -79,7 +79,8 @@ static int probe_child(void *arg)
 	/* Our own copy of the handlers and limits: no core, default SIGSYS. */
 	syscall(SYS_rt_sigaction, SIGSYS, &dfl, NULL, 8);
 	syscall(SYS_prlimit64, 0, RLIMIT_CORE, &none, NULL);
-	if (syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY) >= 0)
+	if (real_syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY,
+			 0, 0, 0, 0, 0) >= 0)
 		return 0;
 	return 1;
 }
@@ -116,9 +117,29 @@ static int syscall_survivable(void)
 	return v;
 }
 
+/*
+ * The kernel's facility itself, never an interposer's version of it
+ * (inside the preload shim, open() of the device and syscall(2) route back
+ * to libuffd).
+ */
 static int syscall_open(int flags)
 {
-	long fd = syscall(SYS_userfaultfd, flags);
+	long fd = real_syscall(SYS_userfaultfd, flags, 0, 0, 0, 0, 0);
+
+	return fd < 0 ? -1 : (int)fd;
+}
+
+static int device_open(void)
+{
+	long fd = real_syscall(SYS_openat, AT_FDCWD, (long)DEV_PATH,
+			       O_RDWR | O_CLOEXEC, 0, 0, 0);
+
+	return fd < 0 ? -1 : (int)fd;
+}
+
+static int device_new(int dev, int flags)
+{
+	long fd = real_syscall(SYS_ioctl, dev, USERFAULTFD_IOC_NEW, flags, 0, 0, 0);
 
 	return fd < 0 ? -1 : (int)fd;
 }
@@ -135,10 +156,10 @@ int kernel_open(int flags, struct uffd_engine_info *why)
 		return -1;
 	}
 
-	dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
+	dev = device_open();
 	dev_err = dev < 0 ? errno : 0;
 	if (dev >= 0) {
-		fd = ioctl(dev, USERFAULTFD_IOC_NEW, (unsigned long)flags);
+		fd = device_new(dev, flags);
 		err = errno;
 		close(dev);
 		if (fd >= 0) {

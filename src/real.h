@@ -8,6 +8,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/epoll.h>
@@ -16,6 +17,7 @@ struct real_fns {
 	ssize_t (*read)(int, void *, size_t);
 	ssize_t (*readv)(int, const struct iovec *, int);
 	ssize_t (*preadv2)(int, const struct iovec *, int, off_t, int);
+	ssize_t (*recvmsg)(int, struct msghdr *, int);
 	int (*close)(int);
 	int (*dup)(int);
 	int (*dup2)(int, int);
@@ -29,6 +31,7 @@ struct real_fns {
 	sighandler_t (*signal)(int, sighandler_t);
 	int (*sigprocmask)(int, const sigset_t *, sigset_t *);
 	int (*pthread_sigmask)(int, const sigset_t *, sigset_t *);
+	long (*syscall)(long, ...);
 };
 
 extern struct real_fns real;

@@ -1,11 +1,99 @@
 /* SPDX-License-Identifier: MIT */
-/* `uffd run`: an unmodified program with libuffd-preload.so (issue 6). */
+/*
+ * `uffd run [--engine=auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]`
+ *
+ * Runs an unmodified program with libuffd-preload.so in LD_PRELOAD, so
+ * that its userfaultfd(2) calls, opens of /dev/userfaultfd and uffd ioctls
+ * go through libuffd (docs/preload.md).  The program replaces this
+ * process: its exit status is the program's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "cli.h"
+
+#define PRELOAD "libuffd-preload.so"
+
+/* Next to the uffd binary (build tree), or in ../lib (installed). */
+static const char *find_preload(char *buf, size_t len)
+{
+	const char *env = getenv("UFFD_PRELOAD_PATH");
+	char exe[PATH_MAX - 32], *slash;
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	if (snprintf(buf, len, "%s/%s", exe, PRELOAD) < (int)len &&
+	    access(buf, R_OK) == 0)
+		return buf;
+	if (snprintf(buf, len, "%s/../lib/%s", exe, PRELOAD) < (int)len &&
+	    access(buf, R_OK) == 0)
+		return buf;
+	return NULL;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: uffd run [--engine=auto|kernel|emulated] "
+			"[--deny-kernel] [--] PROGRAM [ARGS...]\n");
+	return EXIT_USAGE;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "uffd run: not implemented yet\n");
-	return EXIT_USAGE;
+	char path[PATH_MAX], *pre;
+	const char *lib, *old;
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else if (!strncmp(argv[i], "--engine=", 9)) {
+			const char *e = argv[i] + 9;
+
+			if (strcmp(e, "auto") && strcmp(e, "kernel") && strcmp(e, "emulated"))
+				return usage();
+			setenv("UFFD_ENGINE", e, 1);
+		} else if (!strcmp(argv[i], "--deny-kernel")) {
+			setenv("UFFD_DENY_KERNEL", "1", 1);
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage();
+			return 0;
+		} else {
+			return usage();
+		}
+	}
+	if (i >= argc)
+		return usage();
+	lib = find_preload(path, sizeof(path));
+	if (!lib) {
+		fprintf(stderr, "uffd run: cannot find %s (set UFFD_PRELOAD_PATH)\n",
+			PRELOAD);
+		return 1;
+	}
+	old = getenv("LD_PRELOAD");
+	if (old && *old) {
+		pre = malloc(strlen(lib) + strlen(old) + 2);
+		if (!pre)
+			return 1;
+		sprintf(pre, "%s:%s", lib, old);
+	} else {
+		pre = strdup(lib);
+	}
+	setenv("LD_PRELOAD", pre, 1);
+	execvp(argv[i], argv + i);
+	fprintf(stderr, "uffd run: %s: %s\n", argv[i], strerror(errno));
+	return errno == ENOENT ? 127 : 126;
 }
