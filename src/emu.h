@@ -68,6 +68,8 @@
 #define PS_BUSY		(1u << 23)	/* being changed by one owner (I2) */
 #define PS_WP		(1u << 24)	/* write-protected */
 #define PS_POISON	(1u << 25)	/* UFFDIO_POISON'ed */
+#define PS_SHARED	(1u << 26)	/* MAP_SHARED: the page cache decides */
+#define PS_FILE		(1u << 27)	/* shmem-backed (emu_shmem.c) */
 
 #define PS_CTX(w)	((w) & PS_CTX_MASK)
 #define PS_MODE(w)	(((w) & PS_MODE_MASK) >> PS_MODE_SHIFT)
@@ -76,7 +78,7 @@
 	((uint32_t)(ctx) | (uint32_t)(mode) << PS_MODE_SHIFT | \
 	 (uint32_t)(prot) << PS_PROT_SHIFT)
 /* The attributes that make two registered pages belong to one VMA. */
-#define PS_VMA_MASK	(PS_CTX_MASK | PS_MODE_MASK | PS_PROT_MASK)
+#define PS_VMA_MASK	(PS_CTX_MASK | PS_MODE_MASK | PS_PROT_MASK | PS_SHARED | PS_FILE)
 
 typedef _Atomic uint32_t pageword_t;
 
@@ -266,6 +268,7 @@ void register_again(uint32_t ctx_index, uintptr_t s, uintptr_t e, uint32_t word)
 int op_poison(struct emu_ctx *ctx, void *arg);
 int op_move(struct emu_ctx *ctx, void *arg);
 int op_writeprotect(struct emu_ctx *ctx, void *arg);
+int op_continue(struct emu_ctx *ctx, void *arg);
 void pages_unregister_all(struct emu_ctx *ctx, bool in_child);
 
 /* Memory map (emu_maps.c). */
@@ -275,11 +278,23 @@ struct vma {
 	bool shared;
 	bool anon;		/* anonymous private or [heap]/[stack] */
 	bool special;		/* [vdso], [vvar], [vsyscall] ... */
+	bool maywrite;		/* VM_MAYWRITE (only looked up for shared VMAs) */
+	off_t offset;		/* file offset of start */
+	uint32_t kind;		/* PS_FILE / PS_SHARED, set by vma_kind() */
 	char name[64];
 };
 int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n);
 int pagemap_read(uintptr_t start, size_t npages, uint64_t *out);
 bool maps_read_covers(uintptr_t addr);
+bool maps_maywrite(uintptr_t start);
+
+/* Shared memory (emu_shmem.c). */
+int vma_kind(const struct vma *v, uint32_t *kind);
+int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
+	      uintptr_t e, bool shared);
+void fspan_drop(uintptr_t s, uintptr_t e);
+bool shm_cached(uintptr_t a);
+long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len);
 
 /* Guard-marker helpers. */
 int guard_install(uintptr_t start, size_t len);

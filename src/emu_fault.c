@@ -301,6 +301,23 @@ static int wp_marker_read(pageword_t *pw, uintptr_t addr)
 }
 
 /*
+ * A shmem page our mapping has a marker on, but the kernel would map
+ * without a message (it is in the page cache, or an ordinary fault would
+ * allocate it): drop the marker and retry the access.
+ */
+static int unmark(pageword_t *pw, uintptr_t addr)
+{
+	uint32_t w = atomic_load(pw);
+
+	if ((w & (PS_BUSY | PS_MISSING)) != PS_MISSING ||
+	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
+		return F_DONE;
+	guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
+	atomic_store(pw, w & ~(PS_MISSING | PS_BUSY));
+	return F_DONE;
+}
+
+/*
  * A fault on a registered page of a live context of ours: what the kernel
  * would do with it (spec 9.1).
  */
@@ -316,6 +333,21 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 			return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
 		if (w & PS_POISON) {
 			return F_SIGBUS;
+		}
+		/* shmem: the page cache decides (emu_shmem.c). */
+		if ((w & PS_FILE) && !(w & PS_WP && !(mode & (UFFDIO_REGISTER_MODE_MISSING |
+							      UFFDIO_REGISTER_MODE_MINOR)))) {
+			bool cached = shm_cached(addr);
+
+			if (cached && (mode & UFFDIO_REGISTER_MODE_MINOR)) {
+				if (sigbus)
+					return F_SIGBUS;
+				return queue_fault(ctx, pw, w, addr,
+						   UFFD_PAGEFAULT_FLAG_MINOR | wflag,
+						   PS_MISSING | PS_POISON, PS_MISSING);
+			}
+			if (cached || !(mode & UFFDIO_REGISTER_MODE_MISSING))
+				return unmark(pw, addr);
 		}
 		if (mode & UFFDIO_REGISTER_MODE_MISSING) {
 			if (sigbus) {

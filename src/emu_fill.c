@@ -31,6 +31,9 @@
 
 enum fill_kind { FILL_COPY, FILL_ZERO, FILL_POISON, FILL_MOVE };
 
+static void release_run(uintptr_t a, size_t n, uint32_t clear, uint32_t set);
+static void release_run_tail(uintptr_t dst, size_t first, size_t claimed);
+
 /*
  * Is a page without our marker actually absent?  Only asked for pages of
  * registrations without MISSING mode, which carry no marker.
@@ -86,6 +89,22 @@ static size_t claim_run(uintptr_t dst, size_t npages, enum fill_kind kind)
 	return i;
 }
 
+/*
+ * Shared shmem: a page already in the page cache is "present" even with
+ * no mapping of ours (COPY and ZEROPAGE answer EEXIST).  Keep only the
+ * claimed pages before the first cached one; returns how many.
+ */
+static size_t drop_cached(uintptr_t dst, size_t claimed)
+{
+	size_t i;
+
+	for (i = 0; i < claimed; i++)
+		if (shm_cached(dst + i * EMU_PAGE_SIZE))
+			break;
+	release_run_tail(dst, i, claimed);
+	return i;
+}
+
 /* Release @n claimed pages: @clear and @set applied, BUSY dropped. */
 static void release_run(uintptr_t a, size_t n, uint32_t clear, uint32_t set)
 {
@@ -99,6 +118,30 @@ static void release_run(uintptr_t a, size_t n, uint32_t clear, uint32_t set)
 						     ((w & ~clear) | set) & ~PS_BUSY))
 			;
 	}
+}
+
+/* Release claimed pages [first, claimed) of the run at @dst untouched. */
+static void release_run_tail(uintptr_t dst, size_t first, size_t claimed)
+{
+	if (claimed > first)
+		release_run(dst + first * EMU_PAGE_SIZE, claimed - first, 0, 0);
+}
+
+/*
+ * Into shared shmem: the page cache first (through the file), then the
+ * markers go, so our mapping shows the page whole.
+ */
+static long install_shared(uintptr_t dst, uintptr_t src, size_t src_ok,
+			   size_t len, int prot, bool wp)
+{
+	long r = shm_install(dst, src, src ? src_ok : 0, len);
+
+	if (r <= 0)
+		return r;
+	if (wp && real_mprotect((void *)dst, (size_t)r, prot & ~PROT_WRITE))
+		return -errno;
+	guard_remove(dst, (size_t)r);
+	return r;
 }
 
 /*
@@ -183,11 +226,16 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
 		return -EINVAL;
 	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_COPY);
+	if (claimed && (w0 & PS_SHARED))
+		claimed = drop_cached(dst, claimed);
 	if (!claimed)
 		return -EEXIST;
 	prot = PS_PROT(w0);
-	r = install(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot,
-		    wp ? prot & ~PROT_WRITE : prot);
+	if (w0 & PS_SHARED)
+		r = install_shared(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot, wp);
+	else
+		r = install(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot,
+			    wp ? prot & ~PROT_WRITE : prot);
 	if (r < 0) {
 		release_run(dst, claimed, 0, 0);
 		return r;
@@ -208,9 +256,34 @@ static long fill_zero(uintptr_t dst, size_t len)
 	if (!w0)
 		return err;
 	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_ZERO);
+	if (claimed && (w0 & PS_SHARED))
+		claimed = drop_cached(dst, claimed);
 	if (!claimed)
 		return -EEXIST;
 	bytes = claimed * EMU_PAGE_SIZE;
+	if (w0 & PS_FILE) {
+		/* A zeroed page-cache page, or (private) a private zero copy. */
+		static const char zero[EMU_PAGE_SIZE];
+		long r = 0;
+		size_t i;
+
+		if (w0 & PS_SHARED)
+			r = install_shared(dst, 0, 0, bytes, PS_PROT(w0), false);
+		else
+			for (i = 0; i < claimed && r >= 0; i++)
+				r = install(dst + i * EMU_PAGE_SIZE, (uintptr_t)zero,
+					    EMU_PAGE_SIZE, EMU_PAGE_SIZE, PS_PROT(w0),
+					    PS_PROT(w0));
+		if (r < 0) {
+			release_run(dst, claimed, 0, 0);
+			return r;
+		}
+		if (w0 & PS_SHARED)
+			bytes = (size_t)r;
+		release_run(dst, bytes / EMU_PAGE_SIZE, PS_MISSING, 0);
+		release_run_tail(dst, bytes / EMU_PAGE_SIZE, claimed);
+		return (long)bytes;
+	}
 	guard_remove(dst, bytes);
 	/* Map the shared zero page, as the kernel does (pagemap: present). */
 	if (PS_PROT(w0) & PROT_READ)
@@ -501,4 +574,76 @@ int op_move(struct emu_ctx *ctx, void *arg)
 	}
 	return fill_result(ctx, res, &((struct uffdio_move *)arg)->move,
 			   m.dst, m.len, m.mode & UFFDIO_MOVE_MODE_DONTWAKE);
+}
+
+/* ---- UFFDIO_CONTINUE (spec 7.6) ----------------------------------------- */
+
+/*
+ * Map pages that are in the page cache but not in our mapping: remove
+ * their markers.  EEXIST when mapped already, EFAULT when not in the
+ * cache, EINVAL (in the field) on memory other than shmem.
+ */
+static long fill_continue(uintptr_t dst, size_t len, bool wp)
+{
+	size_t i, np = len / EMU_PAGE_SIZE;
+	uint32_t w0;
+	int err = 0;
+
+	w0 = dst_check(dst, len, &err);
+	if (!w0)
+		return err;
+	if (!(w0 & PS_FILE))
+		return -EINVAL;
+	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
+		return -EINVAL;
+	for (i = 0; i < np; i++) {
+		uintptr_t a = dst + i * EMU_PAGE_SIZE;
+		pageword_t *pw = pt_word(a);
+		uint32_t w = atomic_load(pw);
+		uint64_t pm;
+
+		if (!(w & PS_MISSING)) {
+			/* No marker of ours: mapped already, unless never touched. */
+			if (pagemap_read(a, 1, &pm) || (pm & (PM_PRESENT | PM_SWAP))) {
+				err = -EEXIST;
+				break;
+			}
+		}
+		if (!shm_cached(a)) {
+			err = -EFAULT;
+			break;
+		}
+		if (!page_claim(a, FILL_COPY)) {
+			err = -EEXIST;
+			break;
+		}
+		if (wp)
+			real_mprotect((void *)a, EMU_PAGE_SIZE,
+				      PS_PROT(w0) & ~PROT_WRITE);
+		guard_remove(a, EMU_PAGE_SIZE);
+		release_run(a, 1, PS_MISSING | PS_WP, wp ? PS_WP : 0);
+	}
+	return i ? (long)(i * EMU_PAGE_SIZE) : err;
+}
+
+int op_continue(struct emu_ctx *ctx, void *arg)
+{
+	struct uffdio_continue c;
+	int err;
+
+	err = changing(ctx, &((struct uffdio_continue *)arg)->mapped);
+	if (err)
+		return err;
+	if (safe_read(&c, arg, sizeof(c) - sizeof(c.mapped)))
+		return -EFAULT;
+	err = validate_range(c.range.start, c.range.len);
+	if (err)
+		return err;
+	if (c.mode & ~(UFFDIO_CONTINUE_MODE_DONTWAKE | UFFDIO_CONTINUE_MODE_WP))
+		return -EINVAL;
+	return fill_result(ctx, fill_continue(c.range.start, c.range.len,
+					      c.mode & UFFDIO_CONTINUE_MODE_WP),
+			   &((struct uffdio_continue *)arg)->mapped,
+			   c.range.start, c.range.len,
+			   c.mode & UFFDIO_CONTINUE_MODE_DONTWAKE);
 }

@@ -35,6 +35,8 @@ int emu_dispatch(struct emu_ctx *ctx, unsigned long request, void *arg)
 		return op_poison(ctx, arg);
 	case UFFDIO_MOVE:
 		return op_move(ctx, arg);
+	case UFFDIO_CONTINUE:
+		return op_continue(ctx, arg);
 	}
 	return -EINVAL;
 }

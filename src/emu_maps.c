@@ -54,6 +54,7 @@ static bool parse_line(char *line, struct vma *v)
 	memset(v, 0, sizeof(*v));
 	v->start = (uintptr_t)s;
 	v->end = (uintptr_t)e;
+	v->offset = (off_t)off;
 	v->prot = (perms[0] == 'r' ? PROT_READ : 0) |
 		  (perms[1] == 'w' ? PROT_WRITE : 0) |
 		  (perms[2] == 'x' ? PROT_EXEC : 0);
@@ -184,4 +185,48 @@ bool maps_read_covers(uintptr_t addr)
 		return false;
 	in = n > 0 && v[0].start <= addr;
 	return in;
+}
+
+/*
+ * VM_MAYWRITE of the VMA starting at @start, from the "mw" of its VmFlags
+ * in /proc/self/smaps (a shared mapping of a file opened read-only, or of
+ * a write-sealed memfd, lacks it).  Reads in chunks; allocates nothing.
+ */
+bool maps_maywrite(uintptr_t start)
+{
+	char buf[8192], want[32], *line, *nl;
+	size_t have = 0, wl;
+	bool in = false, mw = false, done = false;
+	int fd;
+
+	wl = (size_t)snprintf(want, sizeof(want), "%lx-", (unsigned long)start);
+	fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (!done) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+
+		if (r <= 0)
+			break;
+		have += (size_t)r;
+		buf[have] = '\0';
+		line = buf;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			if (!strncmp(line, want, wl))
+				in = true;
+			else if (in && !strncmp(line, "VmFlags:", 8)) {
+				mw = strstr(line, " mw") != NULL;
+				done = true;
+				break;
+			}
+			line = nl + 1;
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof(buf) - 1)
+			have = 0;
+	}
+	real_close(fd);
+	return mw;
 }

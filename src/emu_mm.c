@@ -339,10 +339,12 @@ UFFD_EXPORT int munmap(void *addr, size_t len)
 	for_each_run(s, e, collect_unmap, &ua);
 	r = mm_real.munmap(addr, len);
 	err = errno;
-	if (r == 0)
+	if (r == 0) {
 		for_each_run(s, e, forget_run, NULL);
-	else
+		fspan_drop(s, e);
+	} else {
 		for_each_run(s, e, release_run_busy, NULL);
+	}
 	emu_lock_release(&saved);
 	if (r == 0)
 		ev_deliver(&pe);
@@ -370,9 +372,10 @@ static void *mmap_common(void *addr, size_t len, int prot, int flags, int fd,
 	for_each_run(s, e, collect_unmap, &ua);
 	r = mm_real.mmap(addr, len, prot, flags, fd, off);
 	err = errno;
-	if (r != MAP_FAILED)
+	if (r != MAP_FAILED) {
 		for_each_run(s, e, forget_run, NULL);
-	else
+		fspan_drop(s, e);
+	} else
 		for_each_run(s, e, release_run_busy, NULL);
 	emu_lock_release(&saved);
 	if (r != MAP_FAILED)

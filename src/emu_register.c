@@ -18,13 +18,16 @@
 
 /* What this engine implements; UFFDIO_API reports exactly this. */
 #define EMU_FEATURES (UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_SIGBUS | \
+		      UFFD_FEATURE_MISSING_SHMEM | UFFD_FEATURE_MINOR_SHMEM | \
+		      UFFD_FEATURE_WP_HUGETLBFS_SHMEM | \
 		      UFFD_FEATURE_EVENT_REMAP | UFFD_FEATURE_EVENT_REMOVE | \
 		      UFFD_FEATURE_EVENT_UNMAP | \
 		      UFFD_FEATURE_THREAD_ID | UFFD_FEATURE_EXACT_ADDRESS | \
 		      UFFD_FEATURE_WP_UNPOPULATED | UFFD_FEATURE_POISON | \
 		      UFFD_FEATURE_MOVE)
 /* Registration modes this engine implements. */
-#define EMU_MODES (UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP)
+#define EMU_MODES (UFFDIO_REGISTER_MODE_MISSING | UFFDIO_REGISTER_MODE_WP | \
+		   UFFDIO_REGISTER_MODE_MINOR)
 
 uint64_t emu_features(void)
 {
@@ -177,19 +180,15 @@ void pages_unregister_all(struct emu_ctx *ctx, bool in_child)
 {
 	size_t i;
 
-	for (i = 0; i < ctx->nspans; i++)
+	for (i = 0; i < ctx->nspans; i++) {
 		pages_clear(ctx, ctx->spans[i].start, ctx->spans[i].end, in_child);
+		if (!in_child)
+			fspan_drop(ctx->spans[i].start, ctx->spans[i].end);
+	}
 	ctx->nspans = 0;
 }
 
 /* ---- UFFDIO_REGISTER --------------------------------------------------- */
-
-static bool vma_registrable(const struct vma *v, uint64_t mode)
-{
-	(void)mode;
-	/* This engine handles private anonymous memory. */
-	return v->anon && !v->shared && !v->special;
-}
 
 /* Could the kernel's vma_can_userfault() accept it (for UNREGISTER)? */
 static bool vma_compatible(const struct vma *v)
@@ -227,8 +226,11 @@ enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD, ACT_UNPROTECT };
 
 /* One chunk of register_part(), on the stack (no allocation). */
 static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
-			  int prot, uint64_t mode)
+			  int prot, uint64_t mode, uint32_t kind)
 {
+	/* Pages without a mapping of ours get markers in these modes. */
+	bool marked = (mode & UFFDIO_REGISTER_MODE_MISSING) ||
+		      ((kind & PS_FILE) && (mode & UFFDIO_REGISTER_MODE_MINOR));
 	size_t i, j, np = (e - s) / EMU_PAGE_SIZE;
 	uint32_t old[REG_CHUNK], nw[REG_CHUNK];
 	unsigned char act[REG_CHUNK];
@@ -239,8 +241,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 	memset(act, 0, sizeof(act));
 	for (i = 0; i < np; i++) {
 		old[i] = page_take(pt_word(s + i * EMU_PAGE_SIZE));
-		if ((mode & UFFDIO_REGISTER_MODE_MISSING) &&
-		    !(PS_CTX(old[i]) == ctx->index && (old[i] & PS_MISSING)))
+		if (marked && !(PS_CTX(old[i]) == ctx->index && (old[i] & PS_MISSING)))
 			need_scan = true;
 	}
 	if (need_scan) {
@@ -264,7 +265,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 		nw[i] = w;
 		if (same && (PS_MODE(w) & mode) == mode)
 			continue;		/* superset: unchanged */
-		nw[i] = PS_MAKE(ctx->index, mode, prot);
+		nw[i] = PS_MAKE(ctx->index, mode, prot) | kind;
 		/* Modes are replaced; write protection stays only with WP mode. */
 		if (same && (w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP))
 			nw[i] |= w & (PS_WP | PS_MISSING);
@@ -272,7 +273,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			act[i] = ACT_UNPROTECT;
 		if (same && (w & PS_POISON))
 			nw[i] |= PS_POISON | PS_MISSING;
-		if (mode & UFFDIO_REGISTER_MODE_MISSING) {
+		if (marked) {
 			if (same && (w & PS_MISSING)) {
 				nw[i] |= PS_MISSING;
 			} else if (!(pm[i] & (PM_PRESENT | PM_SWAP | PM_GUARD))) {
@@ -311,7 +312,7 @@ out:
 }
 
 static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
-			 int prot, uint64_t mode)
+			 int prot, uint64_t mode, uint32_t kind)
 {
 	uintptr_t a;
 	int err = 0;
@@ -319,7 +320,7 @@ static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 	for (a = s; a < e && !err; a += REG_CHUNK * EMU_PAGE_SIZE) {
 		uintptr_t ce = a + REG_CHUNK * EMU_PAGE_SIZE;
 
-		err = register_chunk(ctx, a, ce < e ? ce : e, prot, mode);
+		err = register_chunk(ctx, a, ce < e ? ce : e, prot, mode, kind);
 	}
 	return err;
 }
@@ -362,7 +363,13 @@ int op_register(struct emu_ctx *ctx, void *arg)
 		uintptr_t e = v[i].end < end ? v[i].end : end;
 		uintptr_t a;
 
-		if (!vma_registrable(&v[i], r.mode)) {
+		/* Per VMA, in the kernel's order: EINVAL, EPERM, then EBUSY. */
+		if (v[i].shared)
+			v[i].maywrite = maps_maywrite(v[i].start);
+		err = vma_kind(&v[i], &v[i].kind);
+		if (err)
+			goto out;
+		if ((r.mode & UFFDIO_REGISTER_MODE_MINOR) && !(v[i].kind & PS_FILE)) {
 			err = -EINVAL;
 			goto out;
 		}
@@ -383,8 +390,11 @@ int op_register(struct emu_ctx *ctx, void *arg)
 		err = pt_ensure(s, e);
 		if (!err)
 			err = span_add(ctx, s, e);
+		if (!err && (v[i].kind & PS_FILE))
+			err = fspan_add(v[i].start, v[i].end, v[i].offset, s, e,
+					v[i].shared);
 		if (!err)
-			err = register_part(ctx, s, e, v[i].prot, r.mode);
+			err = register_part(ctx, s, e, v[i].prot, r.mode, v[i].kind);
 		if (err)
 			goto out;
 	}
@@ -452,6 +462,7 @@ int op_unregister(struct emu_ctx *ctx, void *arg)
 
 		if (pages_clear(ctx, s, e, false))
 			wake_range(ctx, s, e - s);
+		fspan_drop(s, e);
 	}
 out:
 	emu_lock_release(&saved);
@@ -483,7 +494,8 @@ int op_wake(struct emu_ctx *ctx, void *arg)
 void register_again(uint32_t ctx_index, uintptr_t s, uintptr_t e, uint32_t word)
 {
 	struct emu_ctx *ctx = ctx_get(ctx_index);
-	uint32_t nw = PS_MAKE(ctx_index, PS_MODE(word), PS_PROT(word));
+	uint32_t nw = PS_MAKE(ctx_index, PS_MODE(word), PS_PROT(word)) |
+		      (word & (PS_FILE | PS_SHARED));
 	uintptr_t a;
 
 	if (!ctx || s >= e || pt_ensure(s, e) || span_add(ctx, s, e))

@@ -26,10 +26,13 @@
 
 #define WP_CHUNK 512
 
+/* Do never-populated pages get a marker?  Always for shmem (spec 8). */
 static bool wp_unpopulated(uint32_t w)
 {
 	struct emu_ctx *ctx = ctx_get(PS_CTX(w));
 
+	if (w & PS_FILE)
+		return true;
 	return ctx && ctx->sh &&
 	       (ctx_features(ctx) & (UFFD_FEATURE_WP_UNPOPULATED | UFFD_FEATURE_WP_ASYNC));
 }
