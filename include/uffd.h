@@ -391,6 +391,24 @@ struct uffd_engine_info {
 };
 int uffd_probe_engine(enum uffd_engine_kind kind, struct uffd_engine_info *info);
 
+/*
+ * What happens to threads waiting on a fault nobody resolves -- a libuffd
+ * extension; the kernel has none (its threads wait forever).  A fault is
+ * orphaned when it stays unresolved for @timeout_ms (0: 1000 ms), or, on
+ * the emulated engine, as soon as the process that read its message from
+ * another process dies.  docs/cross-process.md gives the exact behaviour
+ * per engine.  The environment variable UFFD_ORPHAN_POLICY
+ * (wait|sigbus|zerofill[:MS]) sets it for every uffd_open(), e.g. for
+ * programs run under the preload shim.
+ */
+enum uffd_orphan_policy {
+	UFFD_ORPHAN_WAIT,	/* keep waiting: the kernel's behaviour (default) */
+	UFFD_ORPHAN_SIGBUS,	/* SIGBUS the faulting thread */
+	UFFD_ORPHAN_ZEROFILL,	/* resolve with a zero page (or write access) */
+};
+int uffd_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
+			   unsigned int timeout_ms);
+
 /* Names: "THREAD_ID" for UFFD_FEATURE_THREAD_ID, "COPY" for _UFFDIO_COPY... */
 const char *uffd_feature_name(__u64 feature_bit);
 const char *uffd_ioctl_name(unsigned int nr);

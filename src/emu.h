@@ -111,9 +111,11 @@ struct emu_slot {
 	_Atomic uint64_t seq;		/* queue order; changes per occupant */
 	uint64_t addr;			/* exact faulting address */
 	int32_t tid;
-	uint32_t pad;
+	uint32_t flags;			/* SLOT_F_* */
+	uint64_t t_publish;		/* now_ns() when queued (orphan policy) */
 	struct uffd_msg msg;
 };
+#define SLOT_F_SIGBUS	1u	/* woken by the orphan policy: raise SIGBUS */
 
 /* The part of a context a handler in another process will share. */
 struct emu_shared {
@@ -133,7 +135,7 @@ struct emu_shared {
 	struct emu_slot slots[EMU_SLOTS];
 };
 #define EMU_SHARED_MAGIC	0x55464644u	/* "UFFD" */
-#define EMU_SHARED_VERSION	1
+#define EMU_SHARED_VERSION	2
 #define EMU_FEAT_INITIALIZED	(1ULL << 31)
 
 enum ctx_state { CTX_FREE, CTX_LIVE, CTX_RELEASING };
@@ -169,6 +171,10 @@ struct emu_ctx {
 	pthread_mutex_t conn_lock;
 	uint64_t next_id;
 	_Atomic int nfds;		/* descriptors of ours naming it */
+
+	/* Orphan policy (orphan.c): 0 = wait, as the kernel. */
+	_Atomic int orphan_policy;
+	uint64_t orphan_timeout_ns;
 };
 
 struct emu_ctx *ctx_get(uint32_t index);	/* no reference taken */
@@ -250,6 +256,13 @@ void remote_close_all(struct emu_ctx *ctx);	/* owner: at release / fork */
 int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg);
 bool emu_adopt(int fd);				/* recognise a received uffd */
 void remote_forget(struct emu_ctx *ctx);	/* client: last fd closed */
+
+/* Orphan policy (orphan.c). */
+uint64_t orphan_scan(void);		/* service thread: next check, ns */
+void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg);
+void orphan_apply_env(int fd);
+void orphan_forget_fd(int fd);
+void emu_service_kick(void);
 
 /* The operations behind the ioctl gate (emu_ioctl.c). */
 int emu_dispatch(struct emu_ctx *ctx, unsigned long request, void *arg);

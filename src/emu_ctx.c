@@ -312,9 +312,19 @@ static void *svc_main(void *arg)
 		}
 		emu_lock_release(&saved);
 
-		/* Released contexts still referenced: look again soon. */
-		while (poll(pfd, n, zombies ? 50 : -1) < 0)
-			;
+		/*
+		 * Released contexts still referenced, or orphan policies to
+		 * apply: look again soon.
+		 */
+		{
+			uint64_t next = orphan_scan();
+			int ms = zombies ? 50 : -1;
+
+			if (next && (ms < 0 || next / 1000000 < (uint64_t)ms))
+				ms = (int)(next / 1000000) + 1;
+			while (poll(pfd, n, ms) < 0)
+				;
+		}
 		if (pfd[0].revents & POLLIN)
 			(void)!read(svc_efd, &v, sizeof(v));
 		for (i = 1; i < n; i++) {
@@ -369,6 +379,11 @@ static void svc_kick(void)
 
 	if (svc_efd >= 0)
 		(void)!write(svc_efd, &one, sizeof(one));
+}
+
+void emu_service_kick(void)
+{
+	svc_kick();
 }
 
 /* Caller holds emu_lock. */

@@ -247,6 +247,7 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 {
 	uint64_t feat = ctx_features(ctx);
 	struct emu_slot *s;
+	int r = F_DONE;
 	uint32_t w2;
 
 	s = slot_claim(ctx);
@@ -270,11 +271,15 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		if (slot_withdraw(ctx, s))
 			goto out;
 	}
-	if (!fault_wait(ctx, s))
+	if (!fault_wait(ctx, s)) {
+		/* The orphan policy may have woken us for a SIGBUS. */
+		if (s->flags & SLOT_F_SIGBUS)
+			r = F_SIGBUS;
 		slot_free(s);
+	}
 out:
 	atomic_fetch_sub_explicit(&ctx->sh->outstanding, 1, memory_order_relaxed);
-	return F_DONE;
+	return r;
 }
 
 /*

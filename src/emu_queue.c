@@ -102,6 +102,8 @@ static void token_write(struct emu_ctx *ctx)
 
 void slot_publish(struct emu_ctx *ctx, struct emu_slot *s)
 {
+	s->flags = 0;
+	s->t_publish = now_ns();
 	atomic_store(&s->state, SLOT_PENDING);
 	atomic_fetch_add(&ctx->sh->pending, 1);
 	spin_note_publish(ctx);

@@ -37,6 +37,10 @@ bool emu_available(struct uffd_engine_info *why);
 int emu_ioctl(int fd, unsigned long request, void *arg);
 bool emu_is_uffd(int fd);
 int emu_probe_api(struct uffd_engine_info *info);
+bool emu_adopt(int fd);
+void orphan_apply_env(int fd);
+void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg);
+void orphan_forget_fd(int fd);
 
 /* interpose.c: syscall(2) past any interposer. */
 long real_syscall(long nr, long a, long b, long c, long d, long e, long f);

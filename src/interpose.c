@@ -280,6 +280,7 @@ UFFD_EXPORT int close(int fd)
 	NEED(close);
 	if (preload_close_hook)
 		preload_close_hook(fd);
+	orphan_forget_fd(fd);
 	if (likely(!idx))
 		return real.close(fd);
 	forget_fd(fd, idx);

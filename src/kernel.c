@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "internal.h"
+#include "real.h"
 #include "sys.h"
 
 #define DEV_PATH "/dev/userfaultfd"
@@ -55,7 +56,7 @@ static int seccomp_mode(void)
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
+	real_close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
@@ -161,7 +162,7 @@ int kernel_open(int flags, struct uffd_engine_info *why)
 	if (dev >= 0) {
 		fd = device_new(dev, flags);
 		err = errno;
-		close(dev);
+		real_close(dev);
 		if (fd >= 0) {
 			why_set(why, DEV_PATH, NULL, NULL);
 			return fd;

@@ -73,6 +73,7 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 UFFD_EXPORT int uffd_open(int flags)
 {
 	enum uffd_engine_kind kind = env_engine();
+	int fd;
 
 	if ((int)kind < 0) {
 		diag_clear();
@@ -80,14 +81,24 @@ UFFD_EXPORT int uffd_open(int flags)
 		errno = EINVAL;
 		return -1;
 	}
-	return uffd_open_engine(flags, kind);
+	fd = uffd_open_engine(flags, kind);
+	if (fd >= 0)
+		orphan_apply_env(fd);
+	return fd;
 }
 
 UFFD_EXPORT int uffd_ioctl(int fd, unsigned long request, void *arg)
 {
+	int r;
+
 	if (emu_is_uffd(fd))
 		return emu_ioctl(fd, request, arg);
-	return ioctl(fd, request, arg);
+	r = ioctl(fd, request, arg);
+	if (r == 0)
+		orphan_kernel_ioctl(fd, request, arg);
+	else if (errno == ENOTTY && _IOC_TYPE(request) == UFFDIO && emu_adopt(fd))
+		return emu_ioctl(fd, request, arg);	/* received from elsewhere */
+	return r;
 }
 
 UFFD_EXPORT const char *uffd_engine(int fd)

@@ -274,6 +274,8 @@ UFFD_EXPORT int ioctl(int fd, unsigned long request, ...)
 		return uffd_open_engine((int)(uintptr_t)arg, UFFD_ENGINE_EMULATED);
 	PL_NEED(ioctl);
 	r = pl.ioctl(fd, request, arg);
+	if (r == 0)
+		orphan_kernel_ioctl(fd, request, arg);
 	/* A uffd that reached us some way we did not see (an exec, say). */
 	if (unlikely(r < 0 && errno == ENOTTY && _IOC_TYPE(request) == UFFDIO) &&
 	    emu_adopt(fd))
