@@ -40,6 +40,9 @@
  *     word; a resolver changes the page word, then scans the slots.  Both
  *     with sequentially consistent operations, so one of them sees the
  *     other.  A faulter that finds its page already resolved withdraws.
+ *     The token (what wakes readers) is written only after that re-check,
+ *     as the kernel re-checks before wake_up_poll(): a reader cannot read
+ *     and resolve a message whose faulter then leaves on its own.
  * I6  emu_ctx structures are never freed (recycled); a faulter holds
  *     ctx->refs while it uses ctx->sh, and release waits for refs == 0.
  */
@@ -155,6 +158,8 @@ struct emu_ctx {
 	_Atomic uint64_t rtt_ns;	/* recent fault round trip, for spinning */
 	/* What spinning cost and bought (uffd bench reports it). */
 	_Atomic uint64_t spin_ns, spin_hits, sleeps;
+	_Atomic uint64_t spin_limit_ns;	/* the faulters' learnt spin limit */
+	_Atomic uint32_t spin_probe;
 	/* Address ranges registered with this context (under emu_lock). */
 	struct span { uintptr_t start, end; } *spans;
 	size_t nspans, capspans;
@@ -201,6 +206,9 @@ pid_t emu_pid(void);				/* getpid(), cached */
 /* ---- queue (emu_queue.c) ----------------------------------------------- */
 struct emu_slot *slot_claim(struct emu_ctx *ctx);
 void slot_publish(struct emu_ctx *ctx, struct emu_slot *s);
+void slot_publish_quiet(struct emu_ctx *ctx, struct emu_slot *s);
+void slot_announce(struct emu_ctx *ctx);
+bool slot_withdraw_quiet(struct emu_ctx *ctx, struct emu_slot *s);
 bool slot_withdraw(struct emu_ctx *ctx, struct emu_slot *s);
 void slot_free(struct emu_slot *s);
 unsigned int wake_range(struct emu_ctx *ctx, uint64_t start, uint64_t len);
@@ -222,6 +230,7 @@ void pretouch_iov(const struct iovec *iov, int n, bool write);
 /* ---- adaptive spinning (emu_spin.c) ------------------------------------ */
 extern int emu_ncpus;
 uint64_t spin_budget_faulter(struct emu_ctx *ctx);
+void spin_learn_faulter(struct emu_ctx *ctx, uint64_t t, bool hit, bool spun);
 uint64_t spin_budget_reader(struct emu_ctx *ctx);
 void spin_note_publish(struct emu_ctx *ctx);
 bool spin_enter(void);

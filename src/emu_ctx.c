@@ -545,6 +545,7 @@ int emu_open(int flags, struct uffd_engine_info *why)
 	ctx->rino = st.st_ino;
 	atomic_store(&ctx->user_fd, p[0]);
 	atomic_store(&ctx->rtt_ns, 20000);
+	atomic_store(&ctx->spin_limit_ns, 40000);
 	pthread_mutex_init(&ctx->conn_lock, NULL);
 	remote_listen(ctx);	/* without it, only this process can use it */
 	atomic_store(&ctx->refs, 0);

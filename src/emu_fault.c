@@ -165,7 +165,7 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 	uint64_t t0 = now_ns(), rtt = atomic_load_explicit(&ctx->rtt_ns,
 							    memory_order_relaxed);
 	uint64_t budget = spin_budget_faulter(ctx), t;
-	bool spin = budget && spin_enter(), slept = false;
+	bool spin = budget && spin_enter(), spun = spin, slept = false;
 	uint32_t st;
 
 	for (;;) {
@@ -205,8 +205,11 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 	/* Exponential moving average, 1/8 weight. */
 	atomic_store_explicit(&ctx->rtt_ns, rtt - rtt / 8 + t / 8,
 			      memory_order_relaxed);
-	atomic_fetch_add_explicit(&ctx->spin_ns, t < budget ? t : budget,
-				  memory_order_relaxed);
+	if (spun) {
+		atomic_fetch_add_explicit(&ctx->spin_ns, t < budget ? t : budget,
+					  memory_order_relaxed);
+		spin_learn_faulter(ctx, t, !slept, spun);
+	}
 	atomic_fetch_add_explicit(slept ? &ctx->sleeps : &ctx->spin_hits, 1,
 				  memory_order_relaxed);
 	return false;
@@ -262,15 +265,14 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	if (feat & UFFD_FEATURE_THREAD_ID)
 		s->msg.arg.pagefault.feat.ptid = (uint32_t)s->tid;
 	atomic_fetch_add_explicit(&ctx->sh->outstanding, 1, memory_order_relaxed);
-	slot_publish(ctx, s);
+	slot_publish_quiet(ctx, s);
 
 	/* I5: did a resolver change the page before seeing our slot? */
 	w2 = atomic_load(pw);
-	if ((w2 & mask) != val || PS_CTX(w2) != PS_CTX(w) ||
-	    atomic_load(&ctx->state) != CTX_LIVE) {
-		if (slot_withdraw(ctx, s))
-			goto out;
-	}
+	if (((w2 & mask) != val || PS_CTX(w2) != PS_CTX(w) ||
+	     atomic_load(&ctx->state) != CTX_LIVE) && slot_withdraw_quiet(ctx, s))
+		goto out;
+	slot_announce(ctx);
 	if (!fault_wait(ctx, s)) {
 		/* The orphan policy may have woken us for a SIGBUS. */
 		if (s->flags & SLOT_F_SIGBUS)

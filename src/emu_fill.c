@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -441,6 +442,34 @@ static void src_vacate(uintptr_t a)
 	}
 }
 
+/*
+ * May the source page move?  The kernel wants it anon-exclusive: a page
+ * shared copy-on-write at fork stays non-exclusive until written, even
+ * after the child exits.  /proc/kpageflags shows that flag (bit 34,
+ * PG_anon_exclusive shares PG_mappedtodisk) when we may read it (root);
+ * otherwise pagemap's "mapped once" bit is the nearest we can see.
+ */
+#define KPF_ZERO_PAGE_BIT	24
+#define KPF_ANON_EXCL_BIT	34
+#define PM_PFN_MASK		((1ULL << 55) - 1)
+
+static int src_movable(uint64_t pm)
+{
+	static int kfd = -2;
+	uint64_t pfn = pm & PM_PFN_MASK, flags;
+
+	if (kfd == -2)
+		kfd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	if (pfn && kfd >= 0 &&
+	    pread(kfd, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags))) ==
+	    (ssize_t)sizeof(flags)) {
+		if (flags & (1ULL << KPF_ZERO_PAGE_BIT))
+			return 1;
+		return (flags >> KPF_ANON_EXCL_BIT) & 1;
+	}
+	return (pm & PM_EXCLUSIVE) ? 1 : -1;	/* -1: unknown, check zeros */
+}
+
 static bool page_all_zero(uintptr_t a)
 {
 	const uint64_t *p = (const uint64_t *)a;
@@ -481,6 +510,7 @@ static long fill_move(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
 	for (i = 0; i < np; i++) {
 		uintptr_t d = dst + i * EMU_PAGE_SIZE, s = src + i * EMU_PAGE_SIZE;
 		uint64_t pm;
+		int movable;
 		long r;
 
 		/* The destination first: the kernel reports EEXIST before ENOENT. */
@@ -497,7 +527,8 @@ static long fill_move(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
 			done += (long)EMU_PAGE_SIZE;
 			continue;
 		}
-		if (!(pm & PM_EXCLUSIVE) && !page_all_zero(s)) {
+		movable = src_movable(pm);
+		if (!movable || (movable < 0 && !page_all_zero(s))) {
 			release_run(d, 1, 0, 0);
 			return done ? done : -EBUSY;
 		}

@@ -100,14 +100,47 @@ static void token_write(struct emu_ctx *ctx)
 	}
 }
 
-void slot_publish(struct emu_ctx *ctx, struct emu_slot *s)
+/*
+ * Make the slot a queued message without telling readers yet: a faulter
+ * re-checks its page before it wakes anyone, as the kernel does before
+ * wake_up_poll(), then calls slot_announce() (or withdraws quietly).
+ */
+void slot_publish_quiet(struct emu_ctx *ctx, struct emu_slot *s)
 {
 	s->flags = 0;
 	s->t_publish = now_ns();
 	atomic_store(&s->state, SLOT_PENDING);
 	atomic_fetch_add(&ctx->sh->pending, 1);
 	spin_note_publish(ctx);
+}
+
+void slot_announce(struct emu_ctx *ctx)
+{
 	token_write(ctx);
+}
+
+void slot_publish(struct emu_ctx *ctx, struct emu_slot *s)
+{
+	slot_publish_quiet(ctx, s);
+	slot_announce(ctx);
+}
+
+/*
+ * Withdraw a slot published quietly, before its token: true if it was
+ * still unread (nobody knew of it).  False if a reader or a waker got to
+ * it -- they counted on its token, which the caller must then announce.
+ */
+bool slot_withdraw_quiet(struct emu_ctx *ctx, struct emu_slot *s)
+{
+	uint32_t st = atomic_load(&s->state);
+
+	while ((st & SLOT_STATE_MASK) == SLOT_PENDING) {
+		if (atomic_compare_exchange_weak(&s->state, &st, SLOT_FREE)) {
+			atomic_fetch_sub(&ctx->sh->pending, 1);
+			return true;
+		}
+	}
+	return false;
 }
 
 /*

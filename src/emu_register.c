@@ -225,6 +225,32 @@ enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD, ACT_UNPROTECT };
 #define REG_CHUNK 512
 
 /* One chunk of register_part(), on the stack (no allocation). */
+/*
+ * The protection page word @w stands for: the recorded one, read-only
+ * while write-protected and present; @vma_prot for a page not ours.
+ */
+static int word_prot(uint32_t w, int vma_prot)
+{
+	int p = PS_CTX(w) ? PS_PROT(w) : vma_prot;
+
+	if ((w & PS_WP) && !(w & PS_MISSING))
+		p &= ~PROT_WRITE;
+	return p;
+}
+
+static void restore_prot(uintptr_t s, size_t np, const uint32_t *w, int vma_prot)
+{
+	size_t i, j;
+
+	for (i = 0; i < np; i = j) {
+		int p = word_prot(w[i], vma_prot);
+
+		for (j = i + 1; j < np && word_prot(w[j], vma_prot) == p; j++)
+			;
+		real_mprotect((void *)(s + i * EMU_PAGE_SIZE), (j - i) * EMU_PAGE_SIZE, p);
+	}
+}
+
 static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			  int prot, uint64_t mode, uint32_t kind)
 {
@@ -265,7 +291,12 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 		nw[i] = w;
 		if (same && (PS_MODE(w) & mode) == mode)
 			continue;		/* superset: unchanged */
-		nw[i] = PS_MAKE(ctx->index, mode, prot) | kind;
+		/*
+		 * Our own pages keep their recorded protection: a write-
+		 * protected page is read-only in /proc/self/maps because of
+		 * us, not because the application asked.
+		 */
+		nw[i] = PS_MAKE(ctx->index, mode, same ? PS_PROT(w) : prot) | kind;
 		/* Modes are replaced; write protection stays only with WP mode. */
 		if (same && (w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP))
 			nw[i] |= w & (PS_WP | PS_MISSING);
@@ -293,7 +324,8 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 		else if (act[i] == ACT_UNGUARD)
 			err = guard_remove(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
 		else if (act[i] == ACT_UNPROTECT && !hidden)
-			real_mprotect((void *)(s + i * EMU_PAGE_SIZE), (j - i) * EMU_PAGE_SIZE, prot);
+			real_mprotect((void *)(s + i * EMU_PAGE_SIZE), (j - i) * EMU_PAGE_SIZE,
+				      PS_PROT(nw[i]));
 		if (err) {
 			/* Undo the markers placed so far (on absent pages). */
 			for (j = 0; j < i; j++)
@@ -304,7 +336,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 	}
 out:
 	if (hidden)
-		real_mprotect((void *)s, e - s, prot);
+		restore_prot(s, np, err ? old : nw, prot);
 	/* Publish (or restore): this drops BUSY. */
 	for (i = 0; i < np; i++)
 		atomic_store(pt_word(s + i * EMU_PAGE_SIZE), err ? old[i] : nw[i]);

@@ -5,24 +5,49 @@
  * trip.  Both sides of a round trip may therefore spin briefly instead of
  * sleeping, but only when it is likely to pay and never for long:
  *
- *  - a faulting thread spins for about twice the recent round-trip time
- *    (at least 10 us, at most 150 us), then sleeps in futex_wait -- but
- *    only when its fault is the only one outstanding on the uffd: behind
- *    others it would wait several service times, spinning the whole while;
+ *  - a faulting thread spins up to a limit learnt from outcomes: a spin
+ *    that ends with the fault resolved moves the limit towards twice the
+ *    time it took (at most 150 us); one that ends in futex_wait anyway
+ *    halves it; once it is below 10 us only every 16th fault probes with a
+ *    short spin.  And only when its fault is the only one outstanding on
+ *    the uffd: behind others it would wait several service times;
  *  - a reader (poll() or a blocking read() on the uffd) spins only while
  *    messages arrive back to back: when the moving average of the gaps
  *    between arrivals is below 50 us, for at most twice that average;
- *  - nobody spins on a single CPU, where it only delays the other side, and
+ *  - nobody spins on a single CPU (or when pinned to one), where it only
+ *    delays the other side, and
  *    at most ncpus threads spin at once (faulters and readers alike).
  *
  * The faulter's spin time, hits and sleeps are counted per context.
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include "emu.h"
 #include "sys.h"
 
 int emu_ncpus = 1;
 static _Atomic int spinning;
+
+/*
+ * CPUs this thread may run on, looked up again every 1024 calls: a thread
+ * pinned to one CPU must not spin (whoever it waits for may need that CPU).
+ */
+static __attribute__((tls_model("initial-exec"))) __thread int aff_cpus;
+static __attribute__((tls_model("initial-exec"))) __thread unsigned int aff_age;
+
+static bool may_spin(void)
+{
+	if (emu_ncpus < 2)
+		return false;
+	if (!aff_cpus || !(++aff_age & 1023)) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		aff_cpus = sched_getaffinity(0, sizeof(set), &set) ? emu_ncpus :
+			   CPU_COUNT(&set);
+	}
+	return aff_cpus > 1;
+}
 
 /* A place among the spinners, or false: then sleep at once. */
 bool spin_enter(void)
@@ -48,13 +73,37 @@ uint64_t spin_budget_faulter(struct emu_ctx *ctx)
 {
 	uint64_t b;
 
-	if (emu_ncpus < 2 ||
+	if (!may_spin() ||
 	    atomic_load_explicit(&ctx->sh->outstanding, memory_order_relaxed) > 1)
 		return 0;
-	b = 2 * atomic_load_explicit(&ctx->rtt_ns, memory_order_relaxed);
-	if (b < FAULTER_MIN_NS)
-		b = FAULTER_MIN_NS;
-	return b > FAULTER_MAX_NS ? FAULTER_MAX_NS : b;
+	b = atomic_load_explicit(&ctx->spin_limit_ns, memory_order_relaxed);
+	if (b >= FAULTER_MIN_NS)
+		return b;
+	/* Spinning stopped paying: probe now and then. */
+	return (atomic_fetch_add_explicit(&ctx->spin_probe, 1,
+					  memory_order_relaxed) & 15) ?
+	       0 : FAULTER_MIN_NS;
+}
+
+/* Learn from one wait: @t ns until resolved, @hit if it came while spinning. */
+void spin_learn_faulter(struct emu_ctx *ctx, uint64_t t, bool hit, bool spun)
+{
+	uint64_t lim = atomic_load_explicit(&ctx->spin_limit_ns, memory_order_relaxed);
+
+	if (!spun)
+		return;
+	if (hit) {
+		uint64_t want = 2 * t < FAULTER_MAX_NS ? 2 * t : FAULTER_MAX_NS;
+
+		if (want < FAULTER_MIN_NS)
+			want = FAULTER_MIN_NS;
+		lim = want > lim ? lim + (want - lim) / 4 : lim - (lim - want) / 8;
+		if (lim < FAULTER_MIN_NS)
+			lim = FAULTER_MIN_NS;
+	} else {
+		lim /= 2;
+	}
+	atomic_store_explicit(&ctx->spin_limit_ns, lim, memory_order_relaxed);
 }
 
 uint64_t spin_budget_reader(struct emu_ctx *ctx)
@@ -62,7 +111,7 @@ uint64_t spin_budget_reader(struct emu_ctx *ctx)
 	struct emu_shared *sh = ctx->sh;
 	uint64_t gap, last;
 
-	if (emu_ncpus < 2)
+	if (!may_spin())
 		return 0;
 	gap = atomic_load_explicit(&sh->gap_ns, memory_order_relaxed);
 	last = atomic_load_explicit(&sh->last_publish_ns, memory_order_relaxed);
