@@ -239,6 +239,8 @@ bool spin_for_message(struct emu_ctx **ctx, int n, uint64_t budget);
 
 /* ---- fault path (emu_fault.c) ------------------------------------------ */
 int fault_install_handler(void);
+int fault_take_sigbus(void);
+extern int orphan_sigbus_cookie;
 bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s);
 
 /* Safe user memory access for ioctl arguments: 0 or -EFAULT. */
@@ -249,6 +251,7 @@ int safe_write(void *dst, const void *src, size_t n);
 int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *));
 void sig_chain(int sig, siginfo_t *si, void *uc, bool synthetic);
 bool sig_is_ours(int sig);
+bool sig_owns_any(void);
 int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old);
 bool sig_app_blocked(int sig);
 int sig_mask_filter(int how, const sigset_t *set, sigset_t *real_set,

@@ -447,13 +447,36 @@ static void on_sigsegv(int sig, siginfo_t *si, void *ucv)
 	errno = saved_errno;
 }
 
-/* Every SIGBUS the kernel sends is the application's. */
+/*
+ * The kernel-engine orphan watchdog (orphan.c) may only queue SI_QUEUE
+ * signals to other threads; it marks its SIGBUS with this cookie and we
+ * turn it into the BUS_ADRERR (address unknown) it stands for.
+ */
+int orphan_sigbus_cookie;
+
+/* Every other SIGBUS the kernel sends is the application's. */
 static void on_sigbus(int sig, siginfo_t *si, void *ucv)
 {
 	int saved_errno = errno;
 
-	sig_chain(sig, si, ucv, false);
+	if (si->si_code == SI_QUEUE && si->si_value.sival_ptr == &orphan_sigbus_cookie &&
+	    si->si_pid == sys_getpid()) {
+		siginfo_t bus;
+
+		memset(&bus, 0, sizeof(bus));
+		bus.si_signo = SIGBUS;
+		bus.si_code = BUS_ADRERR;
+		sig_chain(sig, &bus, ucv, true);
+	} else {
+		sig_chain(sig, si, ucv, false);
+	}
 	errno = saved_errno;
+}
+
+/* For the kernel engine's SIGBUS orphan policy: own SIGBUS. */
+int fault_take_sigbus(void)
+{
+	return sig_take_over(SIGBUS, on_sigbus);
 }
 
 int fault_install_handler(void)

@@ -109,11 +109,23 @@ static void strip_existing_masks(void)
 			continue;
 		if (a.sa_handler == SIG_DFL || a.sa_handler == SIG_IGN)
 			continue;
-		if (sigismember(&a.sa_mask, SIGSEGV) != 1)
-			continue;
-		sig_strip_mask(&a.sa_mask);
+		{
+			sigset_t before = a.sa_mask;
+
+			sig_strip_mask(&a.sa_mask);
+			if (!memcmp(&before, &a.sa_mask, sizeof(before)))
+				continue;
+		}
 		real_sigaction(sig, &a, NULL);
 	}
+}
+
+/* Does the engine own any signal's disposition? */
+static _Atomic bool ours_any;
+
+bool sig_owns_any(void)
+{
+	return atomic_load_explicit(&ours_any, memory_order_acquire);
 }
 
 bool sig_is_ours(int sig)
@@ -166,6 +178,7 @@ int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *))
 		return -errno;
 	view_write(sig, &old);
 	atomic_store_explicit(&ours[sig], true, memory_order_release);
+	atomic_store_explicit(&ours_any, true, memory_order_release);
 	strip_existing_masks();
 	return 0;
 }

@@ -552,7 +552,7 @@ UFFD_EXPORT int sigaction(int sig, const struct sigaction *act,
 	struct sigaction copy;
 
 	NEED(sigaction);
-	if (likely(!sig_is_ours(SIGSEGV)))
+	if (likely(!sig_owns_any()))
 		return real.sigaction(sig, act, old);
 	if (sig_is_ours(sig))
 		return sig_app_action(sig, act, old);
@@ -571,7 +571,7 @@ static int mask_common(int how, const sigset_t *set, sigset_t *old, bool pt)
 	uint64_t view;
 	int r;
 
-	if (likely(!sig_is_ours(SIGSEGV)))
+	if (likely(!sig_owns_any()))
 		return pt ? real.pthread_sigmask(how, set, old)
 			  : real.sigprocmask(how, set, old);
 	if (sig_mask_filter(how, set, &real_set, &view))

@@ -257,7 +257,25 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_SIGBUS };
 	int i, sfd = -1;
 
+	/*
+	 * SIGBUS: signal the stuck threads first.  A signal takes a thread out
+	 * of its wait into its handler; unregistering first would wake it to
+	 * retry -- and find a zero page -- before the range reached the
+	 * SIGBUS uffd.
+	 */
 	if (k->policy == UFFD_ORPHAN_SIGBUS) {
+		for (i = 0; i < ntids; i++) {
+			siginfo_t si;
+
+			/* Another thread: only SI_QUEUE is allowed (emu_fault.c). */
+			memset(&si, 0, sizeof(si));
+			si.si_signo = SIGBUS;
+			si.si_code = SI_QUEUE;
+			si.si_pid = getpid();
+			si.si_uid = getuid();
+			si.si_value.sival_ptr = &orphan_sigbus_cookie;
+			sys_tgsigqueueinfo(getpid(), tids[i], SIGBUS, &si);
+		}
 		sfd = kernel_open(O_CLOEXEC, NULL);
 		if (sfd >= 0 && real_syscall(SYS_ioctl, sfd, UFFDIO_API, (long)&api,
 					     0, 0, 0))
@@ -272,16 +290,6 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 		real_syscall(SYS_ioctl, k->fd, UFFDIO_UNREGISTER, (long)&r, 0, 0, 0);
 		if (sfd >= 0)
 			real_syscall(SYS_ioctl, sfd, UFFDIO_REGISTER, (long)&reg, 0, 0, 0);
-	}
-	if (k->policy == UFFD_ORPHAN_SIGBUS) {
-		for (i = 0; i < ntids; i++) {
-			siginfo_t si;
-
-			memset(&si, 0, sizeof(si));
-			si.si_signo = SIGBUS;
-			si.si_code = BUS_ADRERR;
-			sys_tgsigqueueinfo(getpid(), tids[i], SIGBUS, &si);
-		}
 	}
 	/* The second uffd stays open for the process's life. */
 	k->fired = true;
@@ -426,6 +434,8 @@ UFFD_EXPORT int uffd_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
 				atomic_store(&k_any, 1);
 				err = -kwatch_start();
 			}
+			if (!err && policy == UFFD_ORPHAN_SIGBUS)
+				err = -fault_take_sigbus();
 		}
 	}
 	pthread_mutex_unlock(&k_lock);

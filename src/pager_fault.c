@@ -52,6 +52,10 @@ static void serve(struct pager_worker *w, const struct uffd_msg *m, uint64_t t_r
 		if (rc == 0) {
 			pager_mark_present(p, r, page, 1, true);
 			atomic_fetch_add(&w->st.pages, 1);
+		} else if (atomic_load(&p->stop)) {
+			/* Closing: no verdict on the store.  The thread is
+			 * woken by the unregister and sees an empty page. */
+			pager_release(p, r, page, 1);
 		} else {
 			pager_give_up(w, r, page, tid);
 		}
