@@ -194,33 +194,146 @@ bool emu_available(struct uffd_engine_info *why)
 
 /* ---- fork -------------------------------------------------------------- */
 
+static int svc_start(void);
+static int ctx_make(struct emu_ctx *ctx, int flags, int *rfd);
+
 /*
  * In the child of a fork() without EVENT_FORK the registered ranges behave
  * as unregistered (zero fill, never a hang), as with a kernel uffd: remove
  * our markers and forget the page states.  The child keeps its copies of
  * the descriptors; it does not own the contexts.
  */
+/*
+ * UFFD_FEATURE_EVENT_FORK (spec 11.2): for each context of ours that asked
+ * for it and owns memory, a child context is prepared before fork() --
+ * its pipe and queue exist in both processes afterwards.  In the child it
+ * becomes the owner of the inherited registrations (markers survive
+ * fork(); the page words are re-pointed to it) and serves its own memory.
+ * In the parent the read end is the new uffd the monitor receives: a
+ * FORK event carries its number, and fork() returns once the event is
+ * read.  The monitor must read it in this process (the descriptor is
+ * ours); a monitor in another process gets the event, not a usable fd.
+ */
+#define MAX_FORK_PLANS 16
+
+struct fork_plan {
+	uint32_t parent;	/* context with EVENT_FORK */
+	struct emu_ctx *child;	/* prepared, same index in both processes */
+	int rfd;
+};
+
 static sigset_t fork_saved;
+static struct fork_plan plans[MAX_FORK_PLANS];
+static int nplans;
 
 static void atfork_prepare(void)
 {
+	uint32_t i;
+
 	emu_lock_acquire(&fork_saved);
+	nplans = 0;
+	for (i = 1; i <= ctx_max && nplans < MAX_FORK_PLANS; i++) {
+		struct emu_ctx *ctx = ctx_table[i], *c;
+		int rfd;
+
+		if (!ctx || ctx->state != CTX_LIVE || ctx->remote || !ctx->nspans ||
+		    ctx->owner != emu_pid() ||
+		    !(ctx_features(ctx) & UFFD_FEATURE_EVENT_FORK))
+			continue;
+		c = ctx_alloc();
+		if (!c)
+			break;
+		if (ctx_make(c, ctx->flags & (O_CLOEXEC | O_NONBLOCK), &rfd)) {
+			ctx_live--;
+			continue;
+		}
+		/* Already initialized, with the parent's features. */
+		atomic_store(&c->sh->features, ctx_features(ctx));
+		plans[nplans].parent = i;
+		plans[nplans].child = c;
+		plans[nplans].rfd = rfd;
+		nplans++;
+		event_prepare(ctx);
+	}
 }
 
 static void atfork_parent(void)
 {
+	int k, n = nplans;
+
+	for (k = 0; k < n; k++) {
+		struct emu_ctx *c = plans[k].child;
+
+		/* Our view of the child's uffd: its memory is the child's. */
+		close(c->wfd);
+		close(c->shfd);
+		c->wfd = c->shfd = -1;
+		c->remote = true;
+		c->conn = -1;
+		atomic_store(&c->state, CTX_LIVE);
+		fdtab_set(plans[k].rfd, c->index);
+		atomic_store(&c->nfds, 1);
+	}
 	emu_lock_release(&fork_saved);
+	for (k = 0; k < n; k++) {
+		struct emu_ctx *ctx = ctx_acquire(plans[k].parent);
+		struct uffd_msg m;
+
+		if (!ctx) {
+			event_unprepare(ctx_get(plans[k].parent));
+			continue;
+		}
+		memset(&m, 0, sizeof(m));
+		m.event = UFFD_EVENT_FORK;
+		m.arg.fork.ufd = (uint32_t)plans[k].rfd;
+		event_post(ctx, &m);		/* fork() returns once it is read */
+		ctx_put(ctx);
+	}
 }
 
+/* Move the parent context's registrations (pages and spans) to @c. */
+static void fork_take_over(struct emu_ctx *parent, struct emu_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < parent->nspans; i++) {
+		uintptr_t a, s = parent->spans[i].start, e = parent->spans[i].end;
+
+		for (a = s; a < e; a += EMU_PAGE_SIZE) {
+			pageword_t *pw = pt_word(a);
+			uint32_t w = pw ? atomic_load(pw) : 0;
+
+			/* BUSY belonged to a parent thread that is not here. */
+			if (PS_CTX(w) == parent->index)
+				atomic_store(pw, ((w & ~(PS_CTX_MASK | PS_BUSY)) |
+						  c->index));
+		}
+	}
+	c->spans = parent->spans;
+	c->nspans = parent->nspans;
+	c->capspans = parent->capspans;
+	parent->spans = NULL;
+	parent->nspans = parent->capspans = 0;
+}
+
+/*
+ * In the child of a fork() without EVENT_FORK the registered ranges behave
+ * as unregistered (zero fill, never a hang), as with a kernel uffd: remove
+ * our markers and forget the page states.  The child keeps its copies of
+ * the descriptors; it does not own those contexts.
+ */
 static void atfork_child(void)
 {
 	uint32_t i;
+	int k;
 
 	self_pid = sys_getpid();
 	pthread_mutex_init(&emu_lock, NULL);
-
 	svc_started = false;
 	svc_efd = -1;
+
+	for (k = 0; k < nplans; k++)
+		fork_take_over(ctx_table[plans[k].parent], plans[k].child);
 	for (i = 1; i <= ctx_max; i++) {
 		struct emu_ctx *ctx = ctx_table[i];
 
@@ -239,6 +352,20 @@ static void atfork_child(void)
 		ctx->remote = true;
 		pthread_mutex_init(&ctx->conn_lock, NULL);
 	}
+	/* The child contexts: ours now. */
+	for (k = 0; k < nplans; k++) {
+		struct emu_ctx *c = plans[k].child;
+
+		close(plans[k].rfd);	/* the monitor's, in the parent */
+		atomic_store(&c->user_fd, -1);
+		c->owner = self_pid;
+		c->remote = false;
+		remote_listen(c);
+		atomic_store(&c->state, CTX_LIVE);
+	}
+	if (nplans)
+		svc_start();
+	nplans = 0;
 	real_pthread_sigmask(SIG_SETMASK, &fork_saved, NULL);
 }
 
@@ -482,13 +609,75 @@ struct emu_ctx *ctx_alloc(void)
 	return ctx;
 }
 
-int emu_open(int flags, struct uffd_engine_info *why)
+/*
+ * What a context needs: the token pipe (the read end is the descriptor
+ * handed out, with @flags' O_CLOEXEC and O_NONBLOCK) and the shared queue.
+ * Caller holds emu_lock.  0 or -errno; on success @ctx is filled but not
+ * LIVE.
+ */
+static int ctx_make(struct emu_ctx *ctx, int flags, int *rfd)
 {
 	struct emu_shared *sh = MAP_FAILED;
-	struct emu_ctx *ctx;
 	int p[2] = { -1, -1 }, shfd = -1, err;
-	sigset_t saved;
 	struct stat st;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		goto fail_errno;
+	/* The engine's end never blocks (it is written from signal handlers). */
+	if (fcntl(p[1], F_SETFL, O_NONBLOCK) < 0)
+		goto fail_errno;
+	if (fcntl(p[0], F_SETFL, flags & O_NONBLOCK) < 0)
+		goto fail_errno;
+	if (!(flags & O_CLOEXEC) && fcntl(p[0], F_SETFD, 0) < 0)
+		goto fail_errno;
+	(void)fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+	if (fstat(p[0], &st) < 0)
+		goto fail_errno;
+	shfd = memfd_create("libuffd-queue", MFD_CLOEXEC);
+	if (shfd < 0)
+		goto fail_errno;
+	if (ftruncate(shfd, sizeof(*sh)) < 0)
+		goto fail_errno;
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, shfd, 0);
+	if (sh == MAP_FAILED)
+		goto fail_errno;
+	sh->magic = EMU_SHARED_MAGIC;
+	sh->version = EMU_SHARED_VERSION;
+
+	ctx->owner = emu_pid();
+	ctx->flags = flags;
+	ctx->wfd = p[1];
+	ctx->shfd = shfd;
+	ctx->sh = sh;
+	ctx->rdev = st.st_dev;
+	ctx->rino = st.st_ino;
+	atomic_store(&ctx->user_fd, p[0]);
+	atomic_store(&ctx->rtt_ns, 20000);
+	atomic_store(&ctx->spin_limit_ns, 40000);
+	atomic_store(&ctx->orphan_policy, UFFD_ORPHAN_WAIT);
+	pthread_mutex_init(&ctx->conn_lock, NULL);
+	atomic_store(&ctx->refs, 0);
+	*rfd = p[0];
+	return 0;
+
+fail_errno:
+	err = -errno;
+	if (sh != MAP_FAILED)
+		munmap(sh, sizeof(*sh));
+	if (shfd >= 0)
+		close(shfd);
+	if (p[0] >= 0) {
+		close(p[0]);
+		close(p[1]);
+	}
+	return err;
+}
+
+int emu_open(int flags, struct uffd_engine_info *why)
+{
+	struct emu_ctx *ctx;
+	sigset_t saved;
+	int err, rfd = -1;
 
 	if (flags & ~UFFD_OPEN_FLAGS) {
 		errno = EINVAL;
@@ -505,74 +694,32 @@ int emu_open(int flags, struct uffd_engine_info *why)
 	err = svc_start();
 	if (err)
 		goto fail;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		goto fail_errno;
-	/* The engine's end never blocks (it is written from signal handlers). */
-	if (fcntl(p[1], F_SETFL, O_NONBLOCK) < 0)
-		goto fail_errno;
-	if (fcntl(p[0], F_SETFL, flags & O_NONBLOCK) < 0)
-		goto fail_errno;
-	if (!(flags & O_CLOEXEC) && fcntl(p[0], F_SETFD, 0) < 0)
-		goto fail_errno;
-	(void)fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
-	if (fstat(p[0], &st) < 0)
-		goto fail_errno;
-
-	shfd = memfd_create("libuffd-queue", MFD_CLOEXEC);
-	if (shfd < 0)
-		goto fail_errno;
-	if (ftruncate(shfd, sizeof(*sh)) < 0)
-		goto fail_errno;
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, shfd, 0);
-	if (sh == MAP_FAILED)
-		goto fail_errno;
-	sh->magic = EMU_SHARED_MAGIC;
-	sh->version = EMU_SHARED_VERSION;
-
 	ctx = ctx_alloc();
 	if (!ctx) {
 		err = -EMFILE;
 		goto fail;
 	}
-	ctx_live--;	/* counted once LIVE */
-	ctx->owner = emu_pid();
-	ctx->flags = flags;
-	ctx->wfd = p[1];
-	ctx->shfd = shfd;
-	ctx->sh = sh;
-	ctx->rdev = st.st_dev;
-	ctx->rino = st.st_ino;
-	atomic_store(&ctx->user_fd, p[0]);
-	atomic_store(&ctx->rtt_ns, 20000);
-	atomic_store(&ctx->spin_limit_ns, 40000);
-	pthread_mutex_init(&ctx->conn_lock, NULL);
+	err = ctx_make(ctx, flags, &rfd);
+	if (err) {
+		ctx_live--;
+		goto fail;
+	}
 	remote_listen(ctx);	/* without it, only this process can use it */
-	atomic_store(&ctx->refs, 0);
 	atomic_store(&ctx->state, CTX_LIVE);
-	fdtab_set(p[0], ctx->index);
+	fdtab_set(rfd, ctx->index);
 	atomic_store(&ctx->nfds, 1);
 	emu_lock_release(&saved);
 	svc_kick();
-	return p[0];
+	return rfd;
 
-fail_errno:
-	err = -errno;
 fail:
-	if (sh != MAP_FAILED)
-		munmap(sh, sizeof(*sh));
-	if (shfd >= 0)
-		close(shfd);
-	if (p[0] >= 0) {
-		close(p[0]);
-		close(p[1]);
-	}
 	emu_lock_release(&saved);
 	if (why)
 		snprintf(why->reason, sizeof(why->reason), "%s", strerror(-err));
 	errno = -err;
 	return -1;
 }
+
 
 /*
  * Free what a released context holds, once nobody is inside it (I6).

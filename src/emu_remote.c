@@ -210,18 +210,101 @@ static bool writeback_of(unsigned long request, struct wb *wb)
 /* A value no operation writes into a result field. */
 #define RPC_UNWRITTEN 0x5a5a5a5a5a5a5a5aULL
 
+union rpc_arg {
+	uint8_t raw[48];
+	uint64_t q[6];
+	struct uffdio_copy copy;
+	struct uffdio_zeropage zero;
+	struct uffdio_continue cont;
+	struct uffdio_poison poison;
+	struct uffdio_writeprotect wp;
+	struct uffdio_range range;
+};
+
+/*
+ * Turn the wake an operation would do into DONTWAKE; remember the range
+ * (start, len = 0 when no wake is due).
+ */
+static void defer_wake(unsigned long request, union rpc_arg *u, uint64_t *start,
+		       uint64_t *len)
+{
+	*len = 0;
+	switch (request) {
+	case UFFDIO_COPY:
+		if (!(u->copy.mode & UFFDIO_COPY_MODE_DONTWAKE)) {
+			*start = u->copy.dst;
+			*len = 1;
+			u->copy.mode |= UFFDIO_COPY_MODE_DONTWAKE;
+		}
+		break;
+	case UFFDIO_ZEROPAGE:
+	case UFFDIO_CONTINUE:
+	case UFFDIO_POISON:
+		/* Same layout: range, mode (DONTWAKE is bit 0 for all three). */
+		if (!(u->zero.mode & 1)) {
+			*start = u->zero.range.start;
+			*len = 1;
+			u->zero.mode |= 1;
+		}
+		break;
+	case UFFDIO_WRITEPROTECT:
+		if (!(u->wp.mode & (UFFDIO_WRITEPROTECT_MODE_WP |
+				    UFFDIO_WRITEPROTECT_MODE_DONTWAKE))) {
+			*start = u->wp.range.start;
+			*len = u->wp.range.len;
+			u->wp.mode |= UFFDIO_WRITEPROTECT_MODE_DONTWAKE;
+		}
+		break;
+	case UFFDIO_WAKE:
+		*start = u->range.start;
+		*len = u->range.len;
+		break;
+	}
+}
+
+/* After the operation: what to wake (its result), with DONTWAKE undone. */
+static void undefer_wake(unsigned long request, union rpc_arg *u, uint64_t *len,
+			 int ret)
+{
+	__s64 done = 0;
+
+	if (!*len)
+		return;
+	switch (request) {
+	case UFFDIO_COPY:
+		u->copy.mode &= ~UFFDIO_COPY_MODE_DONTWAKE;
+		done = u->copy.copy;
+		break;
+	case UFFDIO_ZEROPAGE:
+	case UFFDIO_CONTINUE:
+	case UFFDIO_POISON:
+		u->zero.mode &= ~1ULL;
+		done = u->zero.zeropage;
+		break;
+	case UFFDIO_WRITEPROTECT:
+		u->wp.mode &= ~UFFDIO_WRITEPROTECT_MODE_DONTWAKE;
+		if (ret)
+			*len = 0;
+		return;
+	case UFFDIO_WAKE:
+		if (ret)
+			*len = 0;
+		return;
+	}
+	*len = done > 0 && done != (__s64)RPC_UNWRITTEN ? (uint64_t)done : 0;
+}
+
 /* One request from connection @i.  Caller: service thread (no lock held). */
 bool remote_serve(struct emu_ctx *ctx, int i)
 {
 	struct rpc_conn *c = &ctx->conns[i];
 	struct rpc_request rq;
 	struct rpc_reply rp;
-	union {
-		uint8_t raw[48];
-		uint64_t q[6];
-	} u;
+	union rpc_arg u;
+	uint64_t wake_start = 0, wake_len;
 	struct wb wb;
 	ssize_t n;
+	bool ok;
 
 	n = recv(c->fd, &rq, sizeof(rq), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -231,21 +314,38 @@ bool remote_serve(struct emu_ctx *ctx, int i)
 	memset(&rp, 0, sizeof(rp));
 	rp.id = rq.id;
 	memcpy(u.raw, rq.arg, sizeof(u.raw));
+	/*
+	 * Reply before waking the faulters: a woken thread may end its
+	 * process -- this service thread with it -- and the caller would see
+	 * its successful ioctl fail.  So the operation runs with DONTWAKE and
+	 * the wake the caller asked for comes after the reply.
+	 */
+	wake_len = 0;
 	if (!writeback_of(rq.request, &wb)) {
 		rp.ret = -EINVAL;
 	} else {
+		defer_wake(rq.request, &u, &wake_start, &wake_len);
 		if (!wb.always && wb.len)
 			u.q[wb.off / 8] = RPC_UNWRITTEN;
-		if (rq.request == UFFDIO_COPY)
+		if (rq.request == UFFDIO_WAKE)
+			rp.ret = (ctx_features(ctx) & EMU_FEAT_INITIALIZED) ?
+				 validate_range(wake_start, wake_len) : -EINVAL;
+		else if (rq.request == UFFDIO_COPY)
 			rp.ret = (ctx_features(ctx) & EMU_FEAT_INITIALIZED) ?
 				 op_copy_from(ctx, u.raw, c->staging,
 					      rq.src_ok < RPC_STAGING ? rq.src_ok : RPC_STAGING) :
 				 -EINVAL;
 		else
 			rp.ret = emu_dispatch(ctx, rq.request, u.raw);
+		undefer_wake(rq.request, &u, &wake_len, rp.ret);
 	}
 	memcpy(rp.arg, u.raw, sizeof(rp.arg));
-	return send(c->fd, &rp, sizeof(rp), MSG_NOSIGNAL) == (ssize_t)sizeof(rp);
+	ok = send(c->fd, &rp, sizeof(rp), MSG_NOSIGNAL) == (ssize_t)sizeof(rp);
+	if (wake_len) {
+		wake_range(ctx, wake_start, wake_len);
+		queue_drain_stale_hint(ctx);
+	}
+	return ok;
 }
 
 void remote_close_all(struct emu_ctx *ctx)
