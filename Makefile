@@ -103,7 +103,7 @@ check-asan:
 		test/run.sh build/asan
 
 demo: deps all
-	@$(BUILD)/examples/lazy_fill
+	@$(BUILD)/examples/lazy_fill$(if $(PAGER_DEMO), && echo && $(PAGER_DEMO))
 
 bench: all
 	$(BUILD)/uffd bench $(BENCH_ARGS)

@@ -110,6 +110,10 @@ static void host_line(FILE *f, int reps)
 
 /* `uffd bench pager ...`: the pager's benchmarks (bench/pager_bench.c). */
 int bench_pager_main(int argc, char **argv) __attribute__((weak));
+/* `uffd bench preload ...`: the preload shim's overhead (bench/preload_bench.c). */
+int bench_preload_main(int argc, char **argv) __attribute__((weak));
+/* `uffd bench xproc ...`: the handler in another process (bench/xproc_bench.c). */
+int bench_xproc_main(int argc, char **argv) __attribute__((weak));
 
 int bench_main(int argc, char **argv)
 {
@@ -125,6 +129,20 @@ int bench_main(int argc, char **argv)
 			return 2;
 		}
 		return bench_pager_main(argc - 1, argv + 1);
+	}
+	if (argc > 1 && !strcmp(argv[1], "preload")) {
+		if (!bench_preload_main) {
+			fprintf(stderr, "uffd bench: preload benchmark not built\n");
+			return 2;
+		}
+		return bench_preload_main(argc - 1, argv + 1);
+	}
+	if (argc > 1 && !strcmp(argv[1], "xproc")) {
+		if (!bench_xproc_main) {
+			fprintf(stderr, "uffd bench: cross-process benchmark not built\n");
+			return 2;
+		}
+		return bench_xproc_main(argc - 1, argv + 1);
 	}
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))

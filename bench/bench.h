@@ -27,6 +27,7 @@ struct bench_params {
 	int handlers;		/* handler threads */
 	int batch;		/* pages per resolution */
 	bool random;		/* random access order */
+	bool pinned;		/* faulter and handler on CPU 0 only */
 };
 
 /* engine: UFFD_ENGINE_KERNEL or UFFD_ENGINE_EMULATED; -1 = no uffd. */

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -22,6 +23,7 @@
 enum resolve { R_COPY, R_ZERO, R_BATCH, R_UNPROTECT };
 
 struct server {
+	int pin;		/* >= 0: run on this CPU only */
 	int fd;
 	enum resolve how;
 	char *region;
@@ -85,9 +87,21 @@ static void resolve(struct server *s, uint64_t addr)
 	}
 }
 
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
 static void *server_main(void *arg)
 {
 	struct server *s = arg;
+
+	if (s->pin >= 0)
+		pin_to(s->pin);
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 	struct uffd_msg m[16];
 
@@ -129,6 +143,7 @@ static void servers_stop(struct server *s, int n)
 /* ---- faulting threads ---------------------------------------------------- */
 
 struct walker {
+	int pin;
 	char *region;
 	size_t *order;		/* page indices to touch */
 	size_t n;
@@ -142,6 +157,8 @@ static void *walker_main(void *arg)
 	struct walker *w = arg;
 	size_t i;
 
+	if (w->pin >= 0)
+		pin_to(w->pin);
 	for (i = 0; i < w->n; i++) {
 		volatile char *p = w->region + w->order[i] * 4096;
 		uint64_t t0 = bench_now();
@@ -218,6 +235,7 @@ static int fault_run(int engine, const struct bench_params *p, enum resolve how,
 		srv[t].pages = p->pages;
 		srv[t].batch = p->batch;
 		srv[t].src = src;
+		srv[t].pin = p->pinned ? 0 : -1;
 	}
 	servers_start(srv, handlers);
 
@@ -233,6 +251,7 @@ static int fault_run(int engine, const struct bench_params *p, enum resolve how,
 		wk[t].n = first < norder ? (norder - first < per ? norder - first : per) : 0;
 		wk[t].lat = out->lat_ns + first;
 		wk[t].write = write;
+		wk[t].pin = p->pinned ? 0 : -1;
 		if (pthread_create(&wk[t].thread, NULL, walker_main, &wk[t]))
 			exit(1);
 	}
@@ -426,11 +445,13 @@ static int sc_ioctl_raw(int engine, const struct bench_params *p, struct sample 
 	return ioctl_loop(engine, p, out, true);
 }
 
-#define P(pages_, thr, hnd, b, rnd) { (pages_), (thr), (hnd), (b), (rnd) }
+#define P(pages_, thr, hnd, b, rnd) { (pages_), (thr), (hnd), (b), (rnd), false }
+#define PINNED(pages_) { (pages_), 1, 1, 1, false, true }
 
 const struct scenario bench_scenarios[] = {
 	{ "missing-copy", "seq", sc_missing_copy, P(16384, 1, 1, 1, false), false, "fault" },
 	{ "missing-copy", "random", sc_missing_copy, P(16384, 1, 1, 1, true), false, "fault" },
+	{ "missing-copy", "pinned-1cpu", sc_missing_copy, PINNED(16384), false, "fault" },
 	{ "missing-zeropage", "seq", sc_missing_zero, P(16384, 1, 1, 1, false), false, "fault" },
 	{ "missing-copy-batch", "16", sc_missing_batch, P(16384, 1, 1, 16, false), false, "fault" },
 	{ "missing-copy-batch", "64", sc_missing_batch, P(16384, 1, 1, 64, false), false, "fault" },

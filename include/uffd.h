@@ -396,8 +396,9 @@ int uffd_probe_engine(enum uffd_engine_kind kind, struct uffd_engine_info *info)
  * extension; the kernel has none (its threads wait forever).  A fault is
  * orphaned when it stays unresolved for @timeout_ms (0: 1000 ms), or, on
  * the emulated engine, as soon as the process that read its message from
- * another process dies.  docs/cross-process.md gives the exact behaviour
- * per engine.  The environment variable UFFD_ORPHAN_POLICY
+ * another process dies.  Set it in the process that created the uffd
+ * (ENOTSUP elsewhere); on the kernel engine, before or after registering.
+ * docs/cross-process.md gives the exact behaviour per engine.  The environment variable UFFD_ORPHAN_POLICY
  * (wait|sigbus|zerofill[:MS]) sets it for every uffd_open(), e.g. for
  * programs run under the preload shim.
  */

@@ -116,6 +116,8 @@ struct emu_slot {
 	int32_t tid;
 	uint32_t flags;			/* SLOT_F_* */
 	uint64_t t_publish;		/* now_ns() when queued (orphan policy) */
+	int32_t reader;			/* pid of the process that read it */
+	uint32_t pad;
 	struct uffd_msg msg;
 };
 #define SLOT_F_SIGBUS	1u	/* woken by the orphan policy: raise SIGBUS */
@@ -138,7 +140,7 @@ struct emu_shared {
 	struct emu_slot slots[EMU_SLOTS];
 };
 #define EMU_SHARED_MAGIC	0x55464644u	/* "UFFD" */
-#define EMU_SHARED_VERSION	2
+#define EMU_SHARED_VERSION	3
 #define EMU_FEAT_INITIALIZED	(1ULL << 31)
 
 enum ctx_state { CTX_FREE, CTX_LIVE, CTX_RELEASING };
@@ -166,7 +168,7 @@ struct emu_ctx {
 
 	/* Owner side of the cross-process protocol (emu_remote.c). */
 	int lfd;			/* listening socket, or -1 */
-	struct rpc_conn { int fd; void *staging; } *conns;
+	struct rpc_conn { int fd; void *staging; pid_t pid; } *conns;
 	int nconns;
 
 	/* Client side: this process uses a uffd another process owns. */
@@ -192,7 +194,16 @@ void ctx_check_closed(struct emu_ctx *ctx);	/* release if no reader left */
 uint64_t ctx_features(const struct emu_ctx *ctx);
 
 /* fd table (emu_fdtab.c): which descriptors are emulated uffds. */
-uint32_t fdtab_get(int fd);
+uint32_t fdtab_get_slow(int fd);
+extern _Atomic int fd_any;
+static inline bool fdtab_any(void)
+{
+	return atomic_load_explicit(&fd_any, memory_order_relaxed);
+}
+static inline uint32_t fdtab_get(int fd)
+{
+	return likely(!fdtab_any()) ? 0 : fdtab_get_slow(fd);
+}
 void fdtab_set(int fd, uint32_t index);
 
 /* ---- global lock and engine state (emu_ctx.c) -------------------------- */
@@ -224,7 +235,14 @@ ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
 
 /* ---- faults inside system calls (emu_pretouch.c) ------------------------ */
 extern bool pretouch_enabled;
-void pretouch(const void *buf, size_t len, bool write);
+void pretouch_pages(const void *buf, size_t len, bool write);
+extern _Atomic int pt_any;	/* any page-state leaf allocated, ever */
+static inline void pretouch(const void *buf, size_t len, bool write)
+{
+	if (unlikely(pretouch_enabled) &&
+	    unlikely(atomic_load_explicit(&pt_any, memory_order_relaxed)))
+		pretouch_pages(buf, len, write);
+}
 void pretouch_iov(const struct iovec *iov, int n, bool write);
 
 /* ---- adaptive spinning (emu_spin.c) ------------------------------------ */
@@ -274,6 +292,7 @@ uint64_t orphan_scan(void);		/* service thread: next check, ns */
 void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg);
 void orphan_apply_env(int fd);
 void orphan_forget_fd(int fd);
+void orphan_reader_died(struct emu_ctx *ctx, pid_t pid);
 void emu_service_kick(void);
 
 /* The operations behind the ioctl gate (emu_ioctl.c). */

@@ -473,7 +473,12 @@ static void *svc_main(void *arg)
 				remote_accept(ctx);
 				emu_lock_release(&saved);
 			} else if (!remote_serve(ctx, e->conn)) {
-				/* Closed: mark it; dropped below, in index order. */
+				/*
+				 * Closed: a process using this uffd is gone; faults
+				 * it read and left unresolved are orphans.  Mark the
+				 * connection; dropped below, in index order.
+				 */
+				orphan_reader_died(ctx, ctx->conns[e->conn].pid);
 				real_close(ctx->conns[e->conn].fd);
 				ctx->conns[e->conn].fd = -1;
 			}

@@ -15,9 +15,9 @@
 typedef _Atomic uint32_t fdent_t;
 static fdent_t *_Atomic fd_top[1UL << FD_TOP_BITS];
 /* Any emulated uffd ever opened?  Keeps non-users at one predictable branch. */
-static _Atomic int fd_any;
+_Atomic int fd_any;
 
-uint32_t fdtab_get(int fd)
+uint32_t fdtab_get_slow(int fd)
 {
 	fdent_t *leaf;
 	unsigned int u = (unsigned int)fd;

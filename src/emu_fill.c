@@ -652,6 +652,9 @@ static long fill_continue(uintptr_t dst, size_t len, bool wp)
 			real_mprotect((void *)a, EMU_PAGE_SIZE,
 				      PS_PROT(w0) & ~PROT_WRITE);
 		guard_remove(a, EMU_PAGE_SIZE);
+		/* Mapped now, as the kernel's CONTINUE installs the PTE. */
+		if (PS_PROT(w0) & PROT_READ)
+			real_madvise((void *)a, EMU_PAGE_SIZE, MADV_POPULATE_READ);
 		release_run(a, 1, PS_MISSING | PS_WP, wp ? PS_WP : 0);
 	}
 	return i ? (long)(i * EMU_PAGE_SIZE) : err;

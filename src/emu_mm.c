@@ -543,6 +543,10 @@ UFFD_EXPORT void *mremap(void *old, size_t old_size, size_t new_size, int flags,
 
 		ra.ns = (uintptr_t)r;
 		remap_move(&ra, moved);
+		/* Moved and grown: the tail of the moved VMA is registered too. */
+		if (ra.keep && page_up(new_size) > moved)
+			register_again(ra.ctx, ra.ns + moved, ra.ns + page_up(new_size),
+				       ra.word);
 		if (flags & MREMAP_DONTUNMAP) {
 			/* The old range stays mapped, empty, and registered. */
 			if (ra.keep)

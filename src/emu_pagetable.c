@@ -26,6 +26,7 @@ typedef pageword_t *_Atomic leafptr_t;
 typedef leafptr_t *_Atomic midptr_t;
 
 static midptr_t top[TOP_N];
+_Atomic int pt_any;
 
 pageword_t *pt_word(uintptr_t addr)
 {
@@ -77,6 +78,7 @@ int pt_ensure(uintptr_t start, uintptr_t end)
 			if (!leaf)
 				return -ENOMEM;
 			atomic_store_explicit(&mid[mi], leaf, memory_order_release);
+			atomic_store_explicit(&pt_any, 1, memory_order_relaxed);
 		}
 	}
 	return 0;

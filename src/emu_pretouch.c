@@ -53,7 +53,7 @@ __attribute__((noinline)) static void touch(volatile char *p, bool write)
 		(void)*p;
 }
 
-void pretouch(const void *buf, size_t len, bool write)
+void pretouch_pages(const void *buf, size_t len, bool write)
 {
 	uintptr_t s = (uintptr_t)buf & EMU_PAGE_MASK, e, a;
 
@@ -79,7 +79,8 @@ void pretouch_iov(const struct iovec *iov, int n, bool write)
 {
 	int i;
 
-	if (likely(!pretouch_enabled) || !iov)
+	if (likely(!pretouch_enabled) || !iov ||
+	    !atomic_load_explicit(&pt_any, memory_order_relaxed))
 		return;
 	for (i = 0; i < n; i++)
 		pretouch(iov[i].iov_base, iov[i].iov_len, write);

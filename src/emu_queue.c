@@ -284,6 +284,7 @@ static bool dequeue_one(struct emu_shared *sh, struct uffd_msg *out)
 						    SLOT_READ | (st & SLOT_SLEEPING)))
 			continue;
 		atomic_fetch_sub(&sh->pending, 1);
+		best->reader = emu_pid();	/* for the orphan policy */
 		a = atomic_load_explicit(&best->seq, memory_order_acquire);
 		memcpy(out, &best->msg, sizeof(*out));
 		atomic_thread_fence(memory_order_acquire);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An emulated uffd used from another process (docs/protocol.md).
+ * An emulated uffd used from another process (docs/cross-process.md).
  *
  * A kernel uffd is bound to the memory of the process that created it; any
  * process holding the descriptor (received over SCM_RIGHTS, or inherited)
@@ -112,13 +112,15 @@ void remote_accept(struct emu_ctx *ctx)
 	void *staging = MAP_FAILED;
 	ssize_t n;
 
+	pid_t peer = 0;
+
 	fd = accept4(ctx->lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
 	memset(&rep, 0, sizeof(rep));
 	rep.magic = RPC_MAGIC;
 	rep.version = RPC_VERSION;
-	if (!peer_allowed(fd, NULL)) {
+	if (!peer_allowed(fd, &peer)) {
 		rep.error = EPERM;
 		goto refuse;
 	}
@@ -156,6 +158,7 @@ void remote_accept(struct emu_ctx *ctx)
 	real_close(stfd);
 	ctx->conns[ctx->nconns].fd = fd;
 	ctx->conns[ctx->nconns].staging = staging;
+	ctx->conns[ctx->nconns].pid = peer;
 	ctx->nconns++;
 	return;
 fail:
@@ -499,6 +502,7 @@ static int call(struct emu_ctx *ctx, unsigned long request, const void *in,
 	struct rpc_reply rp;
 	ssize_t n;
 
+	memset(out, 0x5a, sizeof(rp.arg));	/* RPC_UNWRITTEN if we fail */
 	memset(&rq, 0, sizeof(rq));
 	rq.magic = RPC_MAGIC;
 	rq.op = RPC_IOCTL;
@@ -518,13 +522,53 @@ static int call(struct emu_ctx *ctx, unsigned long request, const void *in,
 }
 
 /*
- * The owner is gone: as the kernel once the uffd's mm has exited
- * (spec 2.1): REGISTER/UNREGISTER ENOMEM, the others ESRCH.
+ * The owner is gone: as the kernel once the uffd's mm has exited (spec
+ * 2.1), after the checks that come first -- argument validation EINVAL,
+ * then REGISTER/UNREGISTER ENOMEM, the fill ioctls ESRCH (result field
+ * untouched), WAKE 0 (it never looks at the mm).
  */
-static int owner_gone(unsigned long request)
+static int owner_gone(unsigned long request, const uint8_t *in)
 {
-	return request == UFFDIO_REGISTER || request == UFFDIO_UNREGISTER ?
-	       -ENOMEM : -ESRCH;
+	const struct uffdio_range *r = (const void *)in;
+	uint64_t mode = 0;
+	int err;
+
+	switch (request) {
+	case UFFDIO_REGISTER:
+		mode = ((const struct uffdio_register *)in)->mode;
+		if (!mode || (mode & ~(uint64_t)UFFD_ALL_REGISTER_MODES))
+			return -EINVAL;
+		return validate_range(r->start, r->len) ?: -ENOMEM;
+	case UFFDIO_UNREGISTER:
+		return validate_range(r->start, r->len) ?: -ENOMEM;
+	case UFFDIO_WAKE:
+		return validate_range(r->start, r->len);
+	case UFFDIO_COPY: {
+		const struct uffdio_copy *c = (const void *)in;
+
+		err = validate_unaligned_range(c->src, c->len);
+		if (!err)
+			err = validate_range(c->dst, c->len);
+		if (!err && (c->mode & ~(UFFDIO_COPY_MODE_DONTWAKE | UFFDIO_COPY_MODE_WP)))
+			err = -EINVAL;
+		return err ?: -ESRCH;
+	}
+	case UFFDIO_WRITEPROTECT:
+		mode = ((const struct uffdio_writeprotect *)in)->mode;
+		err = validate_range(r->start, r->len);
+		if (!err && ((mode & ~(UFFDIO_WRITEPROTECT_MODE_WP |
+				       UFFDIO_WRITEPROTECT_MODE_DONTWAKE)) ||
+			     (mode & UFFDIO_WRITEPROTECT_MODE_WP &&
+			      mode & UFFDIO_WRITEPROTECT_MODE_DONTWAKE)))
+			err = -EINVAL;
+		return err ?: -ESRCH;
+	default:	/* ZEROPAGE, CONTINUE, POISON: range, mode, ESRCH */
+		mode = ((const struct uffdio_zeropage *)in)->mode;
+		err = validate_range(r->start, r->len);
+		if (!err && (mode & ~(uint64_t)(request == UFFDIO_CONTINUE ? 3 : 1)))
+			err = -EINVAL;
+		return err ?: -ESRCH;
+	}
 }
 
 static int ensure_connected(struct emu_ctx *ctx)
@@ -552,6 +596,11 @@ int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg)
 			return -EFAULT;
 		return -EINVAL;
 	}
+	/* The handshake lives in the shared queue: done here, as the kernel. */
+	if (request == UFFDIO_API)
+		return op_api(ctx, arg);
+	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED))
+		return -EINVAL;
 	if (!writeback_of(request, &wb))
 		return -EINVAL;
 	memset(in, 0, sizeof(in));
@@ -561,7 +610,7 @@ int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg)
 	emu_lock_acquire(&saved);	/* async signals off while we talk */
 	pthread_mutex_lock(&ctx->conn_lock);
 	if (ensure_connected(ctx)) {
-		r = owner_gone(request);
+		r = owner_gone(request, in);
 		goto out;
 	}
 	if (request == UFFDIO_COPY) {
@@ -611,7 +660,7 @@ int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg)
 		struct pollfd p = { ctx->conn, 0, 0 };
 
 		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR))) {
-			r = owner_gone(request);
+			r = owner_gone(request, in);
 			goto out;
 		}
 	}

@@ -17,7 +17,7 @@
  *
  * Installs go into the page cache through the backing file (opened from
  * /proc/self/map_files) while our mapping still has the marker, then the
- * marker goes: UFFDIO_COPY is a pwrite(), UFFDIO_ZEROPAGE an fallocate(),
+ * marker goes: UFFDIO_COPY and UFFDIO_ZEROPAGE are pwrite()s,
  * UFFDIO_CONTINUE only removes the marker.  Other mappings of the same
  * file see the page as soon as it is in the cache; unlike the kernel's
  * copy (a new page inserted whole), a reader through another mapping can
@@ -201,9 +201,19 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len)
 	if (!len)
 		return -EFAULT;
 	if (!src) {
-		if (fallocate(f->fd, FALLOC_FL_KEEP_SIZE, off, (off_t)len))
-			return -errno;
-		return (long)len;
+		/*
+		 * Zeros written, not fallocate()d: a fallocated shmem page is
+		 * not up to date, and the page cache (mincore) does not count
+		 * it as present until written.
+		 */
+		static const char zero[EMU_PAGE_SIZE];
+		size_t done;
+
+		for (done = 0; done < len; done += EMU_PAGE_SIZE)
+			if (pwrite(f->fd, zero, EMU_PAGE_SIZE, off + (off_t)done) !=
+			    (ssize_t)EMU_PAGE_SIZE)
+				break;
+		return done ? (long)done : -EFAULT;
 	}
 	/* Whole pages only: a partly written page must not enter the cache. */
 	k = (len < src_ok ? len : src_ok) & EMU_PAGE_MASK;

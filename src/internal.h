@@ -45,6 +45,9 @@ void orphan_forget_fd(int fd);
 /* interpose.c: syscall(2) past any interposer. */
 long real_syscall(long nr, long a, long b, long c, long d, long e, long f);
 
+/* open.c: auto avoids a kernel uffd forced to UFFD_USER_MODE_ONLY. */
+extern bool auto_prefers_full;
+
 /* env.c: the environment knobs. */
 enum uffd_engine_kind env_engine(void);
 bool env_deny_kernel(void);

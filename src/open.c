@@ -20,6 +20,8 @@
 #include <sys/mman.h>
 #include "internal.h"
 
+bool auto_prefers_full;
+
 static bool kernel_unusable(int err)
 {
 	return err == EPERM || err == EACCES || err == ENOENT || err == ENOSYS ||
@@ -49,6 +51,16 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 		return fd;
 	case UFFD_ENGINE_AUTO:
 		fd = kernel_open(flags, &kwhy);
+		if (fd >= 0 && kwhy.user_mode_only && !(flags & UFFD_USER_MODE_ONLY) &&
+		    auto_prefers_full) {
+			int efd = emu_open(flags, &ewhy);
+
+			if (efd >= 0) {
+				close(fd);
+				diag_clear();
+				return efd;
+			}
+		}
 		if (fd >= 0)
 			return fd;
 		kerr = errno;
@@ -94,10 +106,15 @@ UFFD_EXPORT int uffd_ioctl(int fd, unsigned long request, void *arg)
 	if (emu_is_uffd(fd))
 		return emu_ioctl(fd, request, arg);
 	r = ioctl(fd, request, arg);
-	if (r == 0)
+	if (r == 0) {
 		orphan_kernel_ioctl(fd, request, arg);
-	else if (errno == ENOTTY && _IOC_TYPE(request) == UFFDIO && emu_adopt(fd))
-		return emu_ioctl(fd, request, arg);	/* received from elsewhere */
+	} else if (errno == ENOTTY && _IOC_TYPE(request) == UFFDIO) {
+		int e = errno;
+
+		if (emu_adopt(fd))
+			return emu_ioctl(fd, request, arg);	/* received */
+		errno = e;
+	}
 	return r;
 }
 

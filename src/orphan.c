@@ -71,6 +71,24 @@ static void orphan_resolve(struct emu_ctx *ctx, struct emu_slot *s, int policy)
 	wake_range(ctx, page, EMU_PAGE_SIZE);	/* let it retry in any case */
 }
 
+/* A process that read messages of @ctx died: its unresolved faults now. */
+void orphan_reader_died(struct emu_ctx *ctx, pid_t pid)
+{
+	int policy = atomic_load(&ctx->orphan_policy);
+	unsigned int k, hw;
+
+	if (policy == UFFD_ORPHAN_WAIT || !pid || !ctx->sh)
+		return;
+	hw = atomic_load(&ctx->sh->hiwater);
+	for (k = 0; k < hw; k++) {
+		struct emu_slot *s = &ctx->sh->slots[k];
+
+		if ((atomic_load(&s->state) & SLOT_STATE_MASK) == SLOT_READ &&
+		    s->kind == SLOT_FAULT && s->reader == pid)
+			orphan_resolve(ctx, s, policy);
+	}
+}
+
 /*
  * Service thread: apply the policies; returns nanoseconds until the next
  * look is due (0: none).
@@ -120,7 +138,8 @@ struct krange {
 };
 
 struct kfd {
-	int fd;			/* -1: free */
+	_Atomic int used;	/* a kernel uffd we saw REGISTER on */
+	_Atomic int fd;
 	int policy;
 	uint64_t timeout_ns;
 	struct krange r[MAX_RANGES];
@@ -138,12 +157,34 @@ static struct kfd *kfd_find(int fd)
 	int i;
 
 	for (i = 0; i < MAX_KFDS; i++)
-		if (kfds[i].policy && kfds[i].fd == fd)
+		if (atomic_load(&kfds[i].used) && atomic_load(&kfds[i].fd) == fd)
 			return &kfds[i];
 	return NULL;
 }
 
-/* Keep the ranges registered on a watched kernel uffd (uffd_ioctl, shim). */
+/* An entry for kernel uffd @fd (k_lock held); NULL if the table is full. */
+static struct kfd *kfd_get(int fd)
+{
+	struct kfd *k = kfd_find(fd);
+	int i;
+
+	for (i = 0; !k && i < MAX_KFDS; i++)
+		if (!atomic_load(&kfds[i].used)) {
+			k = &kfds[i];
+			k->nr = 0;
+			k->policy = UFFD_ORPHAN_WAIT;
+			k->fired = false;
+			atomic_store(&k->fd, fd);
+			atomic_store(&k->used, 1);
+			atomic_store(&k_any, 1);
+		}
+	return k;
+}
+
+/*
+ * Keep the ranges registered on kernel uffds (uffd_ioctl, shim), so that a
+ * policy set later still knows them.
+ */
 void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg)
 {
 	const struct uffdio_register *reg = arg;
@@ -151,12 +192,10 @@ void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg)
 	struct kfd *k;
 	int i;
 
-	if (likely(!atomic_load_explicit(&k_any, memory_order_relaxed)))
-		return;
-	if (request != UFFDIO_REGISTER && request != UFFDIO_UNREGISTER)
+	if (likely(request != UFFDIO_REGISTER && request != UFFDIO_UNREGISTER))
 		return;
 	pthread_mutex_lock(&k_lock);
-	k = kfd_find(fd);
+	k = request == UFFDIO_REGISTER ? kfd_get(fd) : kfd_find(fd);
 	if (k && request == UFFDIO_REGISTER && k->nr < MAX_RANGES) {
 		k->r[k->nr].start = reg->range.start;
 		k->r[k->nr].len = reg->range.len;
@@ -310,7 +349,8 @@ static void *kwatch_main(void *arg)
 
 		pthread_mutex_lock(&k_lock);
 		for (i = 0; i < MAX_KFDS; i++)
-			if (kfds[i].policy && !kfds[i].fired &&
+			if (atomic_load(&kfds[i].used) && kfds[i].policy &&
+			    !kfds[i].fired &&
 			    (!timeout || kfds[i].timeout_ns < timeout))
 				timeout = kfds[i].timeout_ns;
 		pthread_mutex_unlock(&k_lock);
@@ -358,7 +398,8 @@ static void *kwatch_main(void *arg)
 		for (i = 0; i < MAX_KFDS; i++) {
 			struct kfd *k = &kfds[i];
 
-			if (k->policy && !k->fired && kfd_total(k->fd) > 0)
+			if (atomic_load(&k->used) && k->policy && !k->fired &&
+			    kfd_total(k->fd) > 0)
 				kfire(k, fire, nfire);
 		}
 		pthread_mutex_unlock(&k_lock);
@@ -395,7 +436,7 @@ UFFD_EXPORT int uffd_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
 {
 	uint64_t tns = (uint64_t)(timeout_ms ? timeout_ms : DEFAULT_TIMEOUT_MS) * 1000000ULL;
 	struct emu_ctx *ctx;
-	int i, err = 0;
+	int err = 0;
 
 	if (policy != UFFD_ORPHAN_WAIT && policy != UFFD_ORPHAN_SIGBUS &&
 	    policy != UFFD_ORPHAN_ZEROFILL) {
@@ -404,9 +445,18 @@ UFFD_EXPORT int uffd_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
 	}
 	ctx = ctx_from_fd(fd);
 	if (ctx) {
-		ctx->orphan_timeout_ns = tns;
-		atomic_store(&ctx->orphan_policy, (int)policy);
+		bool remote = ctx->remote || ctx->owner != emu_pid();
+
+		if (!remote) {
+			ctx->orphan_timeout_ns = tns;
+			atomic_store(&ctx->orphan_policy, (int)policy);
+		}
 		ctx_put(ctx);
+		if (remote) {
+			/* Set where the memory is: in the uffd's own process. */
+			errno = ENOTSUP;
+			return -1;
+		}
 		emu_service_kick();
 		return 0;
 	}
@@ -416,14 +466,8 @@ UFFD_EXPORT int uffd_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
 	}
 	pthread_mutex_lock(&k_lock);
 	{
-		struct kfd *k = kfd_find(fd);
+		struct kfd *k = kfd_get(fd);
 
-		for (i = 0; !k && i < MAX_KFDS; i++)
-			if (!kfds[i].policy) {
-				k = &kfds[i];
-				memset(k, 0, sizeof(*k));
-				k->fd = fd;
-			}
 		if (!k) {
 			err = ENOMEM;
 		} else {
@@ -446,17 +490,18 @@ UFFD_EXPORT int uffd_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
 	return 0;
 }
 
-/* A watched kernel uffd was closed. */
+/* A kernel uffd we know was closed (checked without the lock first). */
 void orphan_forget_fd(int fd)
 {
 	struct kfd *k;
 
-	if (likely(!atomic_load_explicit(&k_any, memory_order_relaxed)))
+	if (likely(!atomic_load_explicit(&k_any, memory_order_relaxed)) ||
+	    !kfd_find(fd))
 		return;
 	pthread_mutex_lock(&k_lock);
 	k = kfd_find(fd);
 	if (k)
-		k->policy = 0;
+		atomic_store(&k->used, 0);
 	pthread_mutex_unlock(&k_lock);
 }
 

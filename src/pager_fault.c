@@ -29,6 +29,7 @@ static void serve(struct pager_worker *w, const struct uffd_msg *m, uint64_t t_r
 	const void *data;
 	size_t page;
 	uint8_t st;
+	bool wake = false;
 	int rc;
 
 	r = pager_find(p, m->arg.pagefault.address, &page);
@@ -52,6 +53,7 @@ static void serve(struct pager_worker *w, const struct uffd_msg *m, uint64_t t_r
 		if (rc == 0) {
 			pager_mark_present(p, r, page, 1, true);
 			atomic_fetch_add(&w->st.pages, 1);
+			wake = true;
 		} else if (atomic_load(&p->stop)) {
 			/* Closing: no verdict on the store.  The thread is
 			 * woken by the unregister and sees an empty page. */
@@ -66,6 +68,8 @@ static void serve(struct pager_worker *w, const struct uffd_msg *m, uint64_t t_r
 	}
 	stats_fault(p, r, tid, pager_now() - t_read);
 	atomic_fetch_add(&w->st.faults, 1);
+	if (wake)	/* counted first: the thread resumes after this */
+		pager_wake(p, r, page, 1);
 	if (!(p->cfg.flags & UFFD_PAGER_NO_PREFETCH))
 		pager_hint(p, r, page);
 }

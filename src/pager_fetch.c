@@ -117,10 +117,12 @@ void pager_give_up(struct pager_worker *w, struct pager_region *r, size_t page,
 	if (!sigbus) {
 		uint8_t kind = UFFD_PAGE_ZERO;
 
-		if (pager_install(p, r, page, 1, NULL, &kind) == 0)
+		if (pager_install(p, r, page, 1, NULL, &kind) == 0) {
 			pager_mark_present(p, r, page, 1, true);
-		else
+			pager_wake(p, r, page, 1);
+		} else {
 			pager_release(p, r, page, 1);
+		}
 	}
 	pthread_mutex_lock(&p->lock);
 	atomic_store(&p->gave_up, true);

@@ -10,9 +10,11 @@
  *  - EEXIST: the first page of the range is already present (a spurious
  *    or late message, or memory the application filled itself); its
  *    waiters still need a WAKE, then carry on after it.
- * Installs never use DONTWAKE: an install wakes every thread waiting in
- * its range, which is what lets a fault on a page being prefetched be
- * answered by the prefetcher's COPY.
+ * Installs use DONTWAKE; the caller wakes the range with pager_wake()
+ * once it has marked the pages present and counted them, so that a thread
+ * that resumes never sees statistics behind its own fault.  Every install
+ * is followed by a wake of its whole range, which is what lets a fault on
+ * a page being prefetched be answered by the prefetcher's COPY.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -52,14 +54,16 @@ static int put_run(struct uffd_pager *p, struct pager_region *r, size_t page,
 
 		if (zero) {
 			struct uffdio_zeropage z = {
-				.range = { dst, (n - off) * p->ps } };
+				.range = { dst, (n - off) * p->ps },
+				.mode = UFFDIO_ZEROPAGE_MODE_DONTWAKE };
 
 			rc = uffd_ioctl(fd, UFFDIO_ZEROPAGE, &z);
 			done = z.zeropage;
 		} else {
 			struct uffdio_copy c = {
 				.dst = dst, .src = (uintptr_t)(src + off * p->ps),
-				.len = (n - off) * p->ps };
+				.len = (n - off) * p->ps,
+				.mode = UFFDIO_COPY_MODE_DONTWAKE };
 
 			rc = uffd_ioctl(fd, UFFDIO_COPY, &c);
 			done = c.copy;

@@ -81,6 +81,7 @@ static void each_run(struct uffd_pager *p, struct job *j, const char *data,
 				pager_note_error(p);
 			pager_mark_present(p, j->r[i], j->page[i], k - i, false);
 			atomic_fetch_add(&w->st.pages, k - i);
+			pager_wake(p, j->r[i], j->page[i], k - i);
 		}
 		i = k;
 	}

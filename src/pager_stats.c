@@ -219,11 +219,14 @@ PAGER_API void uffd_pager_print_stats(struct uffd_pager *p, FILE *f)
 		fprintf(f, "  complete         %.3f ms after start\n",
 			(double)s.complete_ns / 1e6);
 	n = uffd_pager_threads(p, th, 32);
-	fprintf(f, "  threads          %-9s %8s %8s %12s %12s\n", "kind", "tid",
-		"faults", "blocked ms", "busy ms");
+	fprintf(f, "  threads          %-9s %8s %8s %8s %11s %10s\n", "kind", "tid",
+		"faults", "pages", "blocked ms", "busy ms");
 	for (i = 0; i < n && i < 32; i++)
-		fprintf(f, "                   %-9s %8d %8llu %12.3f %12.3f\n",
+		fprintf(f, "                   %-9s %8d %8llu %8llu %11.3f %10.3f\n",
 			kind_name(th[i].kind), (int)th[i].tid,
 			(unsigned long long)th[i].faults,
+			(unsigned long long)th[i].pages,
 			(double)th[i].blocked_ns / 1e6, (double)th[i].busy_ns / 1e6);
+	fprintf(f, "  (faulting: blocked = time in faults; worker/prefetch: "
+		"blocked = time waiting for the store)\n");
 }

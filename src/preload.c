@@ -95,6 +95,12 @@ __attribute__((constructor(110))) static void preload_init(void)
 	PL_NEED(fstatat);
 	PL_NEED(statx);
 	pretouch_enabled = true;
+	/*
+	 * auto: a kernel uffd the kernel would only give user-mode-only
+	 * (unprivileged, vm.unprivileged_userfaultfd=0) is worse here than the
+	 * emulated engine with pre-touched system-call buffers.
+	 */
+	auto_prefers_full = true;
 }
 
 /* ---- creating a uffd -------------------------------------------------------- */
@@ -157,7 +163,7 @@ static bool use_kernel_device(void)
 {
 	enum uffd_engine_kind k = env_engine();
 
-	return k == UFFD_ENGINE_KERNEL || (k == UFFD_ENGINE_AUTO && !env_deny_kernel());
+	return !env_deny_kernel() && (k == UFFD_ENGINE_KERNEL || k == UFFD_ENGINE_AUTO);
 }
 
 static bool is_dev_path(const char *path)
@@ -178,7 +184,7 @@ static int open_device(int dirfd, const char *path, int flags, mode_t mode)
 		    err != ENODEV)
 			return -1;
 	} else if (env_engine() == UFFD_ENGINE_KERNEL) {
-		errno = EPERM;
+		errno = EPERM;		/* denied, as a seccomp filter would */
 		return -1;
 	}
 	fd = memfd_create("userfaultfd", (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
@@ -259,27 +265,36 @@ UFFD_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
 
 /* ---- ioctl ---------------------------------------------------------------------- */
 
-UFFD_EXPORT int ioctl(int fd, unsigned long request, ...)
+/*
+ * Defined without the ellipsis (x86-64 and AArch64 pass the third argument
+ * the same way either way), so that the common case is a tail call: no
+ * extra return after the system call.
+ */
+int preload_ioctl(int fd, unsigned long request, void *arg) __asm__("ioctl");
+UFFD_EXPORT int preload_ioctl(int fd, unsigned long request, void *arg)
 {
-	va_list ap;
-	void *arg;
 	int r;
 
-	va_start(ap, request);
-	arg = va_arg(ap, void *);
-	va_end(ap);
+	if (likely(!fdtab_any()) && likely(_IOC_TYPE(request) != UFFDIO) &&
+	    likely(!atomic_load_explicit(&nstandin, memory_order_relaxed)) &&
+	    likely(pl.ioctl != NULL))
+		return pl.ioctl(fd, request, arg);
 	if (unlikely(emu_is_uffd(fd)))
 		return emu_ioctl(fd, request, arg);
 	if (unlikely(request == USERFAULTFD_IOC_NEW) && is_standin(fd))
 		return uffd_open_engine((int)(uintptr_t)arg, UFFD_ENGINE_EMULATED);
 	PL_NEED(ioctl);
 	r = pl.ioctl(fd, request, arg);
-	if (r == 0)
+	if (r == 0 && _IOC_TYPE(request) == UFFDIO)
 		orphan_kernel_ioctl(fd, request, arg);
 	/* A uffd that reached us some way we did not see (an exec, say). */
-	if (unlikely(r < 0 && errno == ENOTTY && _IOC_TYPE(request) == UFFDIO) &&
-	    emu_adopt(fd))
-		return emu_ioctl(fd, request, arg);
+	if (unlikely(r < 0 && errno == ENOTTY && _IOC_TYPE(request) == UFFDIO)) {
+		int e = errno;
+
+		if (emu_adopt(fd))
+			return emu_ioctl(fd, request, arg);
+		errno = e;
+	}
 	if (unlikely(r < 0 && is_standin(fd))) {
 		errno = EINVAL;		/* the device answers EINVAL to the rest */
 		return -1;

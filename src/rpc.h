@@ -2,7 +2,7 @@
 /*
  * The wire protocol between a process using an emulated uffd it does not
  * own (it received the descriptor over SCM_RIGHTS, or inherited it) and
- * the process whose memory the uffd manages.  docs/protocol.md describes
+ * the process whose memory the uffd manages.  docs/cross-process.md describes
  * it for people; this is the definition.
  *
  * Transport: an AF_UNIX SOCK_SEQPACKET connection to the abstract address

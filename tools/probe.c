@@ -106,6 +106,17 @@ static void mask_field(const char *label, __u64 mask,
 	field(label, text);
 }
 
+/*
+ * How a process other than the uffd's creator uses it (the descriptor
+ * received over SCM_RIGHTS or inherited): docs/cross-process.md.
+ */
+static const char *cross_process(enum uffd_engine_kind kind)
+{
+	return kind == UFFD_ENGINE_KERNEL ? "native" :
+	       kind == UFFD_ENGINE_EMULATED ? "libuffd protocol v1 over a UNIX socket" :
+	       NULL;
+}
+
 static void print_engine(const struct uffd_engine_info *in)
 {
 	char buf[128];
@@ -131,6 +142,7 @@ static void print_engine(const struct uffd_engine_info *in)
 	mask_field("features", in->features, feature_bit_name);
 	mask_field("ioctls", in->ioctls, ioctl_bit_name);
 	mask_field("range ioctls", in->range_ioctls, ioctl_bit_name);
+	field("cross-process", cross_process(in->kind));
 }
 
 /*
@@ -238,6 +250,8 @@ static void json_engine(const struct uffd_engine_info *in)
 		json_mask(stdout, in->range_ioctls, ioctl_bit_name);
 	else
 		printf("null");
+	printf(",\n      \"cross_process\": ");
+	json_str(stdout, in->usable ? cross_process(in->kind) : NULL);
 	printf(",\n      \"reason\": ");
 	json_str(stdout, in->reason[0] ? in->reason : NULL);
 	printf(",\n      \"fix\": ");

@@ -43,6 +43,19 @@ static const char *find_preload(char *buf, size_t len)
 	return NULL;
 }
 
+/* Tell an ASan runtime in the shim not to insist on coming first. */
+static void asan_opts(void)
+{
+	const char *old = getenv("ASAN_OPTIONS");
+	char buf[1024];
+
+	if (old && strstr(old, "verify_asan_link_order"))
+		return;
+	snprintf(buf, sizeof(buf), "%s%sverify_asan_link_order=0", old ? old : "",
+		 old && *old ? ":" : "");
+	setenv("ASAN_OPTIONS", buf, 1);
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: uffd run [--engine=auto|kernel|emulated] "
@@ -93,6 +106,9 @@ int cmd_run(int argc, char **argv)
 		pre = strdup(lib);
 	}
 	setenv("LD_PRELOAD", pre, 1);
+	free(pre);
+	/* A sanitizer build of the shim cannot come first in the link order. */
+	asan_opts();
 	execvp(argv[i], argv + i);
 	fprintf(stderr, "uffd run: %s: %s\n", argv[i], strerror(errno));
 	return errno == ENOENT ? 127 : 126;

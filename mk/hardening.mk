@@ -1,0 +1,168 @@
+# Hardening: long stress, race loops, fuzzing, TSan and valgrind.
+# docs/testing.md explains every target and its knobs.
+#
+#   make stress  [STRESS_SECONDS=600] [STRESS_ENGINES="kernel emulated"] [STRESS_ARGS=...]
+#   make races   [RACE_RUNS=50] [RACE_ENGINES=...] [RACE_TESTS="t_race_fork ..."]
+#   make fuzz    [FUZZ_SECONDS=60] [FUZZ_RUNS=N] [FUZZ_TARGETS="ioctl rpc"] [FUZZ_ARGS=...]
+#   make fuzz-merge                 fold new inputs into the (small) corpora in fuzz/corpus
+#   make check-tsan                 the concurrency tests under ThreadSanitizer
+#   make check-valgrind             every test on the emulated engine under memcheck
+#
+# `make check` runs t_stress_bounce and the t_race_* tests once per engine
+# (they are ordinary tests), under ASan+UBSan too, and check-tsan.
+
+STRESS_SECONDS ?= 60
+STRESS_ENGINES ?= kernel emulated
+STRESS_ARGS    ?=
+RACE_RUNS      ?= 50
+RACE_ENGINES   ?= kernel emulated
+RACE_TESTS     ?= $(notdir $(basename $(wildcard test/t_race_*.c)))
+FUZZ_SECONDS   ?= 60
+FUZZ_RUNS      ?=
+FUZZ_TARGETS   ?= ioctl rpc
+FUZZ_ARGS      ?=
+FUZZ_CC        ?= clang
+
+.PHONY: stress races fuzz fuzz-build fuzz-merge check-tsan check-valgrind \
+	hardening-deps
+
+# ---- dependencies: clang + libFuzzer, valgrind (Debian packages) ----------
+
+deps: hardening-deps
+hardening-deps:
+	@scripts/deps-hardening.sh
+
+# The short stress and the race tests share code with the long ones.
+$(BUILD)/test/t_stress_bounce: test/stress.c
+$(patsubst test/%.c,$(BUILD)/test/%,$(wildcard test/t_race_*.c)): test/race.h
+
+# ---- stress ----------------------------------------------------------------
+
+stress: $(BUILD)/test/stress
+	@for e in $(STRESS_ENGINES); do \
+		echo "== stress, $$e engine, $(STRESS_SECONDS) s"; \
+		UFFD_ENGINE=$$e $(BUILD)/test/stress -q -t $(STRESS_SECONDS) \
+			$(STRESS_ARGS) || exit 1; \
+	done
+
+# ---- race tests, looped ------------------------------------------------------
+
+races: $(addprefix $(BUILD)/test/,$(RACE_TESTS))
+	@pass=0; fail=0; log=$$(mktemp); \
+	for t in $(RACE_TESTS); do for e in $(RACE_ENGINES); do \
+		n=0; \
+		while [ $$n -lt $(RACE_RUNS) ]; do \
+			if UFFD_ENGINE=$$e timeout -k 5 120 $(BUILD)/test/$$t >$$log 2>&1; \
+			then n=$$((n + 1)); \
+			else echo "FAIL $$t [$$e] on run $$((n + 1))"; \
+				sed 's/^/    | /' $$log | tail -n 20; break; fi; \
+		done; \
+		if [ $$n -eq $(RACE_RUNS) ]; then \
+			echo "PASS $$t [$$e] $(RACE_RUNS) runs in a row: $$(tail -n 1 $$log)"; \
+			pass=$$((pass + 1)); \
+		else fail=$$((fail + 1)); fi; \
+	done; done; rm -f $$log; \
+	echo "$$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+
+# ---- fuzzing (clang + libFuzzer, ASan + UBSan) -------------------------------
+
+FUZZ_DIR    := $(BUILD)/fuzz
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	       -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=gnu11 -Iinclude -Isrc -pthread -g -O1 -Wall -Wno-unused-parameter \
+	       $(FUZZ_SAN)
+FUZZ_OBJ    := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,$(LIB_SRC))
+FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
+# The engine owns SIGSEGV/SIGBUS: neither libFuzzer nor ASan may take them.
+FUZZ_ENV    := ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0:detect_leaks=0 \
+	       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+FUZZ_FLAGS  := -handle_segv=0 -handle_bus=0 -handle_ill=0 -handle_fpe=0 \
+	       -timeout=20 -rss_limit_mb=4096 -print_final_stats=1
+
+$(FUZZ_DIR)/obj/%.o: src/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fPIC -fvisibility=hidden \
+		-c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) -ldl
+
+# Replayers without libFuzzer (for valgrind, gdb): run the files given.
+$(FUZZ_DIR)/replay_%: fuzz/fuzz_%.c $(LIB_OBJ)
+	$(CC) $(BASE) -Isrc -g -O1 -DFUZZ_STANDALONE -o $@ $< $(LIB_OBJ) -pthread -ldl
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: hardening-deps fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus-tmp/$$t; \
+		echo "== fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
+		$(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$$t $(FUZZ_FLAGS) \
+			$(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) \
+			-artifact_prefix=fuzz/corpus-tmp/$$t- $(FUZZ_ARGS) \
+			fuzz/corpus-tmp/$$t fuzz/corpus/$$t || exit 1; \
+	done
+
+fuzz-merge: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+		$(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$$t $(FUZZ_FLAGS) -merge=1 \
+			fuzz/corpus/$$t fuzz/corpus-tmp/$$t || exit 1; \
+	done
+
+# ---- ThreadSanitizer ---------------------------------------------------------
+
+# The tests with several threads racing on a uffd.  Not here: those whose
+# point is a signal landing on a thread blocked in a fault (t_race_copy_signal,
+# t_signal_refault): TSan defers asynchronous signals to its next safe point,
+# so the handler runs after the wait instead of during it; and
+# t_unregister_wakes_read, which reads a flag another thread sets atomically
+# with a plain load (a test race, reported).
+TSAN_TESTS ?= $(filter-out t_race_copy_signal,$(notdir $(basename $(wildcard test/t_race_*.c)))) \
+	t_stress_bounce t_stress_atomicity t_fault_concurrent t_close_blocked \
+	t_fault_duplicates t_unregister_wakes_unread t_read_eintr \
+	t_copy_partial_wakes t_fork_parent_faults
+TSAN_DIR := build/tsan
+
+# The memory-call interposers (mmap, munmap, mprotect, madvise, mremap)
+# are called by the TSan runtime while it initialises, before it can run
+# instrumented code: that object is built without TSan (report: see
+# docs/testing.md, "Known issues").
+ifeq ($(SAN),tsan)
+$(BUILD)/obj/emu_mm.o: ALL_CFLAGS := $(filter-out -fsanitize=thread,$(ALL_CFLAGS))
+endif
+
+# GCC warns that TSan does not model atomic_thread_fence (the queue's
+# seqlock uses one): the races it guards are annotated in test/tsan.supp.
+check-tsan:
+	$(MAKE) BUILD=$(TSAN_DIR) SAN=tsan CFLAGS="-O1 -g -Wno-tsan" \
+		$(addprefix $(TSAN_DIR)/test/,$(filter $(notdir $(basename $(TEST_SRC))),$(TSAN_TESTS)))
+	@mkdir -p $(TSAN_DIR)/run/test
+	@rm -f $(TSAN_DIR)/run/test/*
+	@for t in $(TSAN_TESTS); do \
+		[ -x $(TSAN_DIR)/test/$$t ] && ln -sf ../../test/$$t $(TSAN_DIR)/run/test/$$t; \
+	done; true
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/test/tsan.supp" \
+		test/run.sh $(TSAN_DIR)/run
+
+# ---- valgrind (emulated engine only) -------------------------------------------
+
+VG_DIR   := build/valgrind
+VALGRIND ?= valgrind
+VG_FLAGS := --tool=memcheck --error-exitcode=99 --track-origins=no \
+	--suppressions=$(CURDIR)/test/valgrind.supp --gen-suppressions=all \
+	--trace-children=no --child-silent-after-fork=yes -q
+
+# Each test, wrapped: test/run.sh runs $(VG_DIR)/test/t_*, which execs
+# valgrind on the plain build's binary.  Kernel uffds deadlock valgrind 3.19
+# (the faulting thread holds valgrind's lock while the kernel waits for the
+# handler thread): only the emulated engine runs.
+check-valgrind: hardening-deps tests
+	@mkdir -p $(VG_DIR)/test
+	@rm -f $(VG_DIR)/test/*
+	@for t in $(TEST_BIN); do \
+		n=$$(basename $$t); \
+		printf '#!/bin/sh\nexec %s %s %s "$$@"\n' "$(VALGRIND)" "$(VG_FLAGS)" \
+			"$(CURDIR)/$$t" > $(VG_DIR)/test/$$n; \
+		chmod +x $(VG_DIR)/test/$$n; \
+	done
+	UFFD_TEST_ENGINES=emulated UFFD_TEST_TIMEOUT=600 test/run.sh $(VG_DIR)

@@ -1,0 +1,22 @@
+/*
+ * UFFD_ORPHAN_POLICY=zerofill:200 in the environment before uffd_open()
+ * gives the uffd the ZEROFILL policy with a 200 ms timeout, without a call
+ * to uffd_set_orphan_policy (for programs that cannot be changed, e.g.
+ * under the preload shim): a fault whose handler process (descriptor
+ * received over SCM_RIGHTS) was killed after reading its message is
+ * resolved with a zero page within 1 s of the kill (the acceptance
+ * criterion; the only time checked).
+ */
+#include "xproc_util.h"
+
+int main(void)
+{
+	struct xo x;
+
+	t_init(30);
+	CHECK_OK(setenv("UFFD_ORPHAN_POLICY", "zerofill:200", 1));
+	xo_start(&x, NULL, true);
+	xo_expect_zerofill(&x);
+	close(x.fd);
+	return 0;
+}
