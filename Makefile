@@ -121,7 +121,7 @@ install: lib tools
 	install -m 755 $(BUILD)/libuffd-preload.so $(DESTDIR)$(PREFIX)/lib/libuffd-preload.so
 	install -m 755 $(BUILD)/uffd $(DESTDIR)$(PREFIX)/bin/uffd
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-		libuffd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libuffd.pc
+		-e 's|@LIBS_PRIVATE@|$(strip $(LDLIBS) -ldl)|g' libuffd.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/libuffd.pc
 
 clean:
 	rm -rf build

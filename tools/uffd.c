@@ -47,16 +47,15 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: uffd <command> [options]\n\ncommands:\n");
-	for (i = 0; i < NCOMMANDS; i++) {
-		char head[64];
-
-		snprintf(head, sizeof(head), "%s %s", commands[i].name,
-			 commands[i].args);
-		fprintf(f, "  %-20s %s\n", head, commands[i].summary);
-	}
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %s%s%s\n      %s\n", commands[i].name,
+			commands[i].args[0] ? " " : "", commands[i].args,
+			commands[i].summary);
 	fprintf(f, "\nenvironment:\n"
 		"  UFFD_ENGINE=auto|kernel|emulated   engine for uffd_open() (default auto)\n"
-		"  UFFD_DENY_KERNEL=1                 make the kernel engine look blocked\n");
+		"  UFFD_DENY_KERNEL=1                 make the kernel engine look blocked\n"
+		"  UFFD_ORPHAN_POLICY=wait|sigbus|zerofill[:MS]\n"
+		"                                     what a fault whose handler is gone gets\n");
 }
 
 static int cmd_version(int argc, char **argv)
