@@ -4,6 +4,7 @@
 #   make check           the test suite, then again under ASan+UBSan
 #   make demo            build, then show the library at work
 #   make bench           the benchmark suite (tables; JSON with BENCH_ARGS=--json)
+#   make bench-plot      the same, plus JSON and an SVG plot in $(BUILD)/
 #   make install PREFIX=/usr/local
 #
 # BUILD selects the output directory; SAN=asan|tsan builds with sanitizers.
@@ -43,7 +44,7 @@ TOOL_SRC := $(wildcard tools/*.c)
 BENCH_SRC:= $(wildcard bench/*.c)
 
 .PHONY: all lib tests examples tools check check-plain check-asan demo \
-	install clean deps bench
+	install clean deps bench bench-plot
 .SUFFIXES:
 
 all: lib tools tests examples
@@ -107,6 +108,13 @@ demo: deps all
 
 bench: all
 	$(BUILD)/uffd bench $(BENCH_ARGS)
+
+# The table, its JSON and the plot that docs/performance.md shows.
+bench-plot: all
+	@LIBUFFD_EXTRA_DEPS=gnuplot-nox scripts/deps.sh
+	$(BUILD)/uffd bench --json-file $(BUILD)/bench.json $(BENCH_ARGS) | tee $(BUILD)/bench.txt
+	bench/plot.sh $(BUILD)/bench.json $(BUILD)/bench.svg
+	@echo "bench-plot: $(BUILD)/bench.txt $(BUILD)/bench.json $(BUILD)/bench.svg"
 
 # ---- install -------------------------------------------------------------------
 

@@ -90,12 +90,16 @@ static const char *engine_name(int e)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: uffd bench [--json] [--reps N] [--full] [--only SUBSTR]\n"
+		"usage: uffd bench [--json | --json-file F] [--reps N] [--full] [--only SUBSTR]\n"
 		"                  [--engines kernel,emulated]\n"
-		"  --json      one JSON object per scenario and engine\n"
-		"  --reps N    repetitions (default 3)\n"
-		"  --full      256 MiB for missing-copy (default 64 MiB)\n"
-		"  --only S    scenarios whose name/variant contains S\n");
+		"  --json          one JSON object per scenario and engine\n"
+		"  --json-file F   the table on stdout and the JSON into F\n"
+		"  --reps N        repetitions (default 3)\n"
+		"  --full          256 MiB for missing-copy (default 64 MiB)\n"
+		"  --only S        scenarios whose name/variant contains S\n"
+		"  --engines LIST  which engines (default kernel,emulated)\n"
+		"\n"
+		"       uffd bench pager|xproc|preload [--help]\n");
 }
 
 static void host_line(FILE *f, int reps)
@@ -115,10 +119,68 @@ int bench_preload_main(int argc, char **argv) __attribute__((weak));
 /* `uffd bench xproc ...`: the handler in another process (bench/xproc_bench.c). */
 int bench_xproc_main(int argc, char **argv) __attribute__((weak));
 
+/* The results: a table, or one JSON object per scenario and engine. */
+static void print_results(FILE *f, bool json, struct acc (*acc)[MAX_ENGINES + 1],
+			  const int *engines, int nengines)
+{
+	bool first = true;
+	size_t s;
+
+	if (json)
+		fprintf(f, "[\n");
+	else
+		fprintf(f, "%-20s %-12s %-9s %8s %10s %10s %10s %12s %9s\n", "scenario",
+			"variant", "engine", "faults", "median us", "p90 us",
+			"p99 us", "faults/s", "emu/kern");
+	for (s = 0; s < bench_nscenarios; s++) {
+		const struct scenario *sc = &bench_scenarios[s];
+		struct stats st[MAX_ENGINES + 1];
+		double kmed = 0;
+		int k;
+
+		for (k = 0; k <= MAX_ENGINES; k++)
+			st[k] = acc_stats(&acc[s][k]);
+		for (k = 0; k < nengines; k++)
+			if (engines[k] == UFFD_ENGINE_KERNEL && st[k].ok)
+				kmed = st[k].median;
+		for (k = 0; k <= MAX_ENGINES; k++) {
+			const char *en = k == MAX_ENGINES ? "none" :
+					 k < nengines ? engine_name(engines[k]) : "?";
+			char ratio[16] = "";
+
+			if (!st[k].ok)
+				continue;
+			if (k < nengines && engines[k] == UFFD_ENGINE_EMULATED && kmed > 0)
+				snprintf(ratio, sizeof(ratio), "%.2fx", st[k].median / kmed);
+			if (json) {
+				fprintf(f, "%s  {\"scenario\": \"%s/%s\", \"engine\": \"%s\", "
+					"\"ns_per_fault_median\": %.0f, \"p90\": %.0f, "
+					"\"p99\": %.0f, \"faults_per_sec\": %.0f, "
+					"\"threads\": %d, \"handlers\": %d, \"batch\": %d, "
+					"\"pages\": %zu, \"faults\": %zu, \"unit\": \"%s\", "
+					"\"reps\": %d}",
+					first ? "" : ",\n", sc->name, sc->variant, en,
+					st[k].median, st[k].p90, st[k].p99, st[k].per_sec,
+					sc->params.threads, sc->params.handlers,
+					sc->params.batch, acc[s][k].pages, st[k].faults,
+					sc->unit, acc[s][k].runs);
+				first = false;
+			} else {
+				fprintf(f, "%-20s %-12s %-9s %8zu %10.2f %10.2f %10.2f %12.0f %9s\n",
+					sc->name, sc->variant, en, st[k].faults,
+					st[k].median / 1e3, st[k].p90 / 1e3, st[k].p99 / 1e3,
+					st[k].per_sec, ratio);
+			}
+		}
+	}
+	if (json)
+		fprintf(f, "\n]\n");
+}
+
 int bench_main(int argc, char **argv)
 {
 	int engines[MAX_ENGINES], nengines = 0, reps = 3, i, rep;
-	const char *only = NULL, *want = "kernel,emulated";
+	const char *only = NULL, *want = "kernel,emulated", *json_file = NULL;
 	bool json = false, full = false;
 	struct acc (*acc)[MAX_ENGINES + 1];
 	size_t s;
@@ -147,6 +209,8 @@ int bench_main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--json-file") && i + 1 < argc)
+			json_file = argv[++i];
 		else if (!strcmp(argv[i], "--full"))
 			full = true;
 		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
@@ -222,59 +286,18 @@ int bench_main(int argc, char **argv)
 	if (!json)
 		fprintf(stderr, "\r%60s\r", "");
 
-	if (json)
-		printf("[\n");
-	else
-		printf("%-20s %-12s %-9s %8s %10s %10s %10s %12s %9s\n", "scenario",
-		       "variant", "engine", "faults", "median us", "p90 us",
-		       "p99 us", "faults/s", "emu/kern");
-	{
-		bool first = true;
+	if (json_file) {
+		FILE *jf = fopen(json_file, "w");
 
-		for (s = 0; s < bench_nscenarios; s++) {
-			const struct scenario *sc = &bench_scenarios[s];
-			struct stats st[MAX_ENGINES + 1];
-			double kmed = 0;
-			int k;
-
-			for (k = 0; k <= MAX_ENGINES; k++)
-				st[k] = acc_stats(&acc[s][k]);
-			for (k = 0; k < nengines; k++)
-				if (engines[k] == UFFD_ENGINE_KERNEL && st[k].ok)
-					kmed = st[k].median;
-			for (k = 0; k <= MAX_ENGINES; k++) {
-				const char *en = k == MAX_ENGINES ? "none" :
-						 k < nengines ? engine_name(engines[k]) : "?";
-				char ratio[16] = "";
-
-				if (!st[k].ok)
-					continue;
-				if (k < nengines && engines[k] == UFFD_ENGINE_EMULATED && kmed > 0)
-					snprintf(ratio, sizeof(ratio), "%.2fx", st[k].median / kmed);
-				if (json) {
-					printf("%s  {\"scenario\": \"%s/%s\", \"engine\": \"%s\", "
-					       "\"ns_per_fault_median\": %.0f, \"p90\": %.0f, "
-					       "\"p99\": %.0f, \"faults_per_sec\": %.0f, "
-					       "\"threads\": %d, \"handlers\": %d, \"batch\": %d, "
-					       "\"pages\": %zu, \"faults\": %zu, \"unit\": \"%s\", "
-					       "\"reps\": %d}",
-					       first ? "" : ",\n", sc->name, sc->variant, en,
-					       st[k].median, st[k].p90, st[k].p99, st[k].per_sec,
-					       sc->params.threads, sc->params.handlers,
-					       sc->params.batch, acc[s][k].pages, st[k].faults,
-					       sc->unit, acc[s][k].runs);
-					first = false;
-				} else {
-					printf("%-20s %-12s %-9s %8zu %10.2f %10.2f %10.2f %12.0f %9s\n",
-					       sc->name, sc->variant, en, st[k].faults,
-					       st[k].median / 1e3, st[k].p90 / 1e3, st[k].p99 / 1e3,
-					       st[k].per_sec, ratio);
-				}
-			}
+		if (!jf) {
+			fprintf(stderr, "uffd bench: %s: %s\n", json_file, strerror(errno));
+		} else {
+			print_results(jf, true, acc, engines, nengines);
+			if (fclose(jf))
+				fprintf(stderr, "uffd bench: %s: %s\n", json_file, strerror(errno));
 		}
 	}
-	if (json)
-		printf("\n]\n");
+	print_results(stdout, json, acc, engines, nengines);
 	for (s = 0; s < bench_nscenarios; s++)
 		for (i = 0; i <= MAX_ENGINES; i++)
 			free(acc[s][i].lat);

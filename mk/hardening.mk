@@ -36,6 +36,9 @@ hardening-deps:
 $(BUILD)/test/t_stress_bounce: test/stress.c
 $(patsubst test/%.c,$(BUILD)/test/%,$(wildcard test/t_race_*.c)): test/race.h
 
+# The README's `make check` also runs the concurrency tests under TSan.
+check: check-tsan
+
 # ---- stress ----------------------------------------------------------------
 
 stress: $(BUILD)/test/stress
@@ -149,6 +152,7 @@ check-tsan:
 VG_DIR   := build/valgrind
 VALGRIND ?= valgrind
 VG_FLAGS := --tool=memcheck --error-exitcode=99 --track-origins=no \
+	--vex-iropt-register-updates=allregs-at-mem-access \
 	--suppressions=$(CURDIR)/test/valgrind.supp --gen-suppressions=all \
 	--trace-children=no --child-silent-after-fork=yes -q
 

@@ -26,7 +26,7 @@ static const struct command {
 } commands[] = {
 	{ "probe", cmd_probe, "[--json]",
 	  "which userfaultfd engines work here, what they support, and why not" },
-	{ "bench", cmd_bench, "[--json] [--reps N] [--full] [--only S]",
+	{ "bench", cmd_bench, "[--json | --json-file F] [--reps N] [--full] [--only S] | pager | xproc | preload",
 	  "benchmark every scenario on every engine, side by side" },
 	{ "run", cmd_run, "[--engine=auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]",
 	  "run an unmodified program with libuffd preloaded" },
