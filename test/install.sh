@@ -115,7 +115,7 @@ run_one() {
 }
 
 if build_one static $cc -Wall -Wextra -Werror -I"$prefix/include" \
-		"$tmp/x.c" "$prefix/lib/libuffd.a" -lpthread -ldl -o "$tmp/static"; then
+		"$tmp/x.c" "$prefix/lib/libuffd.a" -lpthread -o "$tmp/static"; then
 	run_one static
 fi
 
