@@ -82,6 +82,8 @@ FUZZ_ENV    := ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=0:handle_sigbu
 FUZZ_FLAGS  := -handle_segv=0 -handle_bus=0 -handle_ill=0 -handle_fpe=0 \
 	       -timeout=20 -rss_limit_mb=4096 -print_final_stats=1
 
+.SECONDARY: $(FUZZ_OBJ)
+
 $(FUZZ_DIR)/obj/%.o: src/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fPIC -fvisibility=hidden \
@@ -108,7 +110,7 @@ fuzz: hardening-deps fuzz-build
 
 fuzz-merge: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
-		$(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$$t $(FUZZ_FLAGS) -merge=1 \
+		$(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$$t $(FUZZ_FLAGS) -merge=1 -use_counters=0 \
 			fuzz/corpus/$$t fuzz/corpus-tmp/$$t || exit 1; \
 	done
 
@@ -160,13 +162,28 @@ VG_FLAGS := --tool=memcheck --error-exitcode=99 --track-origins=no \
 # valgrind on the plain build's binary.  Kernel uffds deadlock valgrind 3.19
 # (the faulting thread holds valgrind's lock while the kernel waits for the
 # handler thread): only the emulated engine runs.
+#
+# Skipped (exit 77, reason printed), because valgrind changes what they test:
+#   t_chain_resethand, t_chain_signal_fn: the application's handler for a
+#     fault the engine chains is not reached under valgrind's signal emulation;
+#   t_sigbus_forced: a process killed by a re-raised SIGBUS exits with status
+#     1 under valgrind instead of dying by the signal;
+#   t_unregister_wp_no_wake: valgrind interrupts the blocked thread's futex
+#     wait (EINTR), which the engine must treat as a signal: the access is
+#     re-executed and completes, so "not woken" cannot be observed.
+VG_SKIP := t_chain_resethand t_chain_signal_fn t_sigbus_forced t_unregister_wp_no_wake
+
 check-valgrind: hardening-deps tests
 	@mkdir -p $(VG_DIR)/test
 	@rm -f $(VG_DIR)/test/*
 	@for t in $(TEST_BIN); do \
 		n=$$(basename $$t); \
-		printf '#!/bin/sh\nexec %s %s %s "$$@"\n' "$(VALGRIND)" "$(VG_FLAGS)" \
-			"$(CURDIR)/$$t" > $(VG_DIR)/test/$$n; \
+		case " $(VG_SKIP) " in *" $$n "*) \
+			printf '#!/bin/sh\necho "SKIP: changes meaning under valgrind (mk/hardening.mk)"\nexit 77\n' \
+				> $(VG_DIR)/test/$$n ;; \
+		*) printf '#!/bin/sh\nexec %s %s %s "$$@"\n' "$(VALGRIND)" "$(VG_FLAGS)" \
+			"$(CURDIR)/$$t" > $(VG_DIR)/test/$$n ;; \
+		esac; \
 		chmod +x $(VG_DIR)/test/$$n; \
 	done
 	UFFD_TEST_ENGINES=emulated UFFD_TEST_TIMEOUT=600 test/run.sh $(VG_DIR)

@@ -25,7 +25,7 @@ struct round {
 	unsigned long held;		/* then hold the messages... */
 	int release;			/* ...until this is set */
 	int flushed;			/* held messages resolved */
-	struct uffd_msg hold[NT * 2];
+	struct uffd_msg hold[256];	/* duplicates happen (refaults) */
 };
 
 static void resolve_one(struct r_handler *h, struct round *r, const struct uffd_msg *m)
@@ -58,7 +58,7 @@ static void resolve(struct r_handler *h, const struct uffd_msg *m)
 		resolve_one(h, r, m);
 		return;
 	}
-	CHECK(r->held < NT * 2);
+	CHECK(r->held < 256);
 	r->hold[r->held] = *m;
 	__atomic_add_fetch(&r->held, 1, __ATOMIC_RELEASE);
 }

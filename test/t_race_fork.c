@@ -22,7 +22,7 @@ struct round {
 	uint64_t salt;
 	unsigned long held;
 	int release, flushed;
-	struct uffd_msg hold[NT * 2];
+	struct uffd_msg hold[256];	/* duplicates happen (refaults) */
 };
 
 static void resolve(struct r_handler *h, const struct uffd_msg *m)
@@ -49,7 +49,7 @@ static void resolve(struct r_handler *h, const struct uffd_msg *m)
 		r_copy(h, r->base + nr * (size_t)t_page, r->salt, nr, R_ERR(EEXIST));
 		return;
 	}
-	CHECK(r->held < NT * 2);
+	CHECK(r->held < 256);
 	r->hold[r->held] = *m;
 	__atomic_add_fetch(&r->held, 1, __ATOMIC_RELEASE);
 }

@@ -11,7 +11,8 @@
 
 int main(void)
 {
-	char *argv[] = { "t_stress_bounce", "-p", "1024", "-b", "8", NULL };
+	/* -Q: see stress.c and docs/testing.md (emulated EEXIST while busy). */
+	char *argv[] = { "t_stress_bounce", "-p", "1024", "-b", "8", "-Q", NULL };
 
-	return stress_main(5, argv);
+	return stress_main(6, argv);
 }
