@@ -18,9 +18,9 @@
  * After every input the owner must still be alive, its canary intact, and
  * it must answer a fresh, valid session.
  *
- * FUZZ_STRICT=1 also lets UFFDIO_MOVE name sources outside the window
- * (among them the canary): the kernel refuses MOVE on a uffd of another mm
- * (EINVAL), so no client may move the owner's memory (K10, fuzz/README.md).
+ * UFFDIO_MOVE may name sources outside the window (among them the
+ * canary): the kernel refuses MOVE on a uffd of another mm (EINVAL), so no
+ * client may move the owner's memory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -51,7 +51,6 @@ static pid_t owner = -1;
 static struct sockaddr_un owner_sa;
 static socklen_t owner_salen;
 static char *canary;		/* same address in the owner (forked) */
-static bool strict;
 
 static void die(const char *what)
 {
@@ -148,7 +147,6 @@ static void setup(void)
 	struct stat st;
 	int n;
 
-	strict = getenv("FUZZ_STRICT") && atoi(getenv("FUZZ_STRICT"));
 	signal(SIGPIPE, SIG_IGN);
 	canary = mmap(NULL, CANARY_PAGES * PG, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -291,14 +289,11 @@ static void make_request(struct in *in, struct rpc_request *rq)
 			f[0] = win_addr(in), f[2] = any_len(in);
 		if (u8(in) % 2)
 			f[1] = win_addr(in);
-		else if (rq->request == UFFDIO_MOVE && strict && u8(in) % 2)
+		else if (rq->request == UFFDIO_MOVE && u8(in) % 2)
 			f[1] = (uint64_t)(uintptr_t)canary + (u8(in) % CANARY_PAGES) * PG;
 		if (u8(in) % 4)
 			f[3] = u8(in) % 4;
 		fold(&f[0], f[2]);
-		/* K10: outside FUZZ_STRICT, MOVE sources stay in the window. */
-		if (rq->request == UFFDIO_MOVE && !strict)
-			fold(&f[1], f[2]);
 		break;
 	case UFFDIO_API:
 		if (u8(in) % 4)

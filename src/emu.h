@@ -52,6 +52,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -110,9 +111,16 @@ enum slot_kind { SLOT_FAULT, SLOT_EVENT };
 
 struct emu_slot {
 	_Atomic uint32_t state;
-	uint32_t kind;
+	/*
+	 * kind and addr are atomic because wake_range()/wake_all() read them
+	 * without owning the slot: a slot freed and claimed again between
+	 * their load of state and of these fields gets, at worst, a spurious
+	 * wake-up (its occupant re-executes the access and faults again, as
+	 * after a kernel wake of an unresolved page).
+	 */
+	_Atomic uint32_t kind;
 	_Atomic uint64_t seq;		/* queue order; changes per occupant */
-	uint64_t addr;			/* exact faulting address */
+	_Atomic uint64_t addr;		/* exact faulting address */
 	int32_t tid;
 	uint32_t flags;			/* SLOT_F_* */
 	uint64_t t_publish;		/* now_ns() when queued (orphan policy) */
@@ -265,6 +273,14 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s);
 int safe_read(void *dst, const void *src, size_t n);
 int safe_write(void *dst, const void *src, size_t n);
 
+/*
+ * The address of @field in the user's ioctl argument @arg, computed without
+ * dereferencing: @arg may be NULL or misaligned (the access itself goes
+ * through safe_read/safe_write).
+ */
+#define ARG_FIELD(arg, type, field) \
+	((void *)((uintptr_t)(arg) + offsetof(type, field)))
+
 /* ---- signal chaining (emu_signal.c) ------------------------------------ */
 int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *));
 void sig_chain(int sig, siginfo_t *si, void *uc, bool synthetic);
@@ -329,7 +345,12 @@ struct vma {
 };
 int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n);
 int pagemap_read(uintptr_t start, size_t npages, uint64_t *out);
-bool maps_read_covers(uintptr_t addr);
+
+/* A /proc/self file opened once per process (emu_maps.c). */
+struct proc_fd {
+	_Atomic uint64_t v;	/* pid << 32 | (fd + 1); 0: not open */
+};
+int proc_fd_get(struct proc_fd *pf, const char *path, int flags);
 bool maps_maywrite(uintptr_t start);
 
 /* Shared memory (emu_shmem.c). */
@@ -338,7 +359,8 @@ int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 	      uintptr_t e, bool shared);
 void fspan_drop(uintptr_t s, uintptr_t e);
 bool shm_cached(uintptr_t a);
-long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len);
+long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
+		 bool zero);
 
 /* Guard-marker helpers. */
 int guard_install(uintptr_t start, size_t len);

@@ -29,8 +29,7 @@ static uint32_t ctx_cursor;		/* next index to try, round robin */
 static uint32_t ctx_max;		/* highest index ever used */
 static unsigned int ctx_live;
 
-static int mem_fd = -1;
-static pid_t mem_pid;
+static struct proc_fd mem_fd;
 
 /*
  * This process's pid, refreshed in a fork child by the atfork hook.  The
@@ -118,19 +117,7 @@ uint64_t ctx_features(const struct emu_ctx *ctx)
 /* /proc/self/mem of the calling process (reopened after fork). */
 int emu_memfd(void)
 {
-	pid_t pid = emu_pid();
-	int fd;
-
-	if (mem_fd >= 0 && mem_pid == pid)
-		return mem_fd;
-	fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (mem_fd >= 0 && mem_pid != pid)
-		close(mem_fd);
-	mem_fd = fd;
-	mem_pid = pid;
-	return fd;
+	return proc_fd_get(&mem_fd, "/proc/self/mem", O_RDWR);
 }
 
 /* ---- availability ------------------------------------------------------ */
@@ -495,7 +482,7 @@ static void *svc_main(void *arg)
 			for (c = 0; c < ctx->nconns; c++) {
 				if (ctx->conns[c].fd >= 0)
 					ctx->conns[k++] = ctx->conns[c];
-				else
+				else if (ctx->conns[c].staging)
 					munmap(ctx->conns[c].staging, RPC_STAGING_SIZE);
 			}
 			ctx->nconns = k;
@@ -579,10 +566,21 @@ int emu_init(void)
 struct emu_ctx *ctx_alloc(void)
 {
 	struct emu_ctx *ctx;
-	uint32_t i, idx = 0;
+	uint32_t i, idx = 0, span;
 
-	for (i = 0; i < EMU_MAX_CTX - 1; i++) {
-		uint32_t c = 1 + (ctx_cursor + i) % (EMU_MAX_CTX - 1);
+	/*
+	 * Indexes are handed out round-robin, so that a freed index is not
+	 * reused at once, within a window a few times the number of live
+	 * contexts: a process that opens and closes uffds for ever keeps a
+	 * bounded number of context structures (they are never freed, I6).
+	 * A full window (zombies still referenced) widens to the whole table.
+	 */
+	span = 4 * ctx_live + 64;
+	if (span > EMU_MAX_CTX - 1)
+		span = EMU_MAX_CTX - 1;
+	for (i = 0; i < 2 * (EMU_MAX_CTX - 1); i++) {
+		uint32_t n = i < span ? span : EMU_MAX_CTX - 1;
+		uint32_t c = 1 + (ctx_cursor + i) % n;
 		struct emu_ctx *t = ctx_table[c];
 
 		if (!t || t->state == CTX_FREE) {
@@ -759,46 +757,58 @@ static bool ctx_finalize(struct emu_ctx *ctx)
  * fault wait with siglongjmp from a signal handler and never came back),
  * the service thread finishes the job later.  close() never waits.
  */
-void ctx_release(struct emu_ctx *ctx)
+/* Caller holds emu_lock.  False if the service thread must finish it. */
+static bool release_locked(struct emu_ctx *ctx)
 {
-	sigset_t saved;
 	int expect = CTX_LIVE;
-	bool done;
 
-	emu_lock_acquire(&saved);
-	if (!atomic_compare_exchange_strong(&ctx->state, &expect, CTX_RELEASING)) {
-		emu_lock_release(&saved);
-		return;
-	}
+	if (!atomic_compare_exchange_strong(&ctx->state, &expect, CTX_RELEASING))
+		return true;
 	if (!ctx->remote) {
 		pages_unregister_all(ctx, false);
 		wake_all(ctx);
 	}
-	done = ctx_finalize(ctx);
+	return ctx_finalize(ctx);
+}
+
+void ctx_release(struct emu_ctx *ctx)
+{
+	sigset_t saved;
+	bool done;
+
+	emu_lock_acquire(&saved);
+	done = release_locked(ctx);
 	emu_lock_release(&saved);
 	if (!done)
 		svc_kick();
 }
 
-/* Release now if no copy of the read end is left (e.g. right after close). */
+/*
+ * Release now if no copy of the read end is left (e.g. right after close).
+ * Under emu_lock: ctx_finalize() closes wfd and may recycle the context.
+ */
 void ctx_check_closed(struct emu_ctx *ctx)
 {
 	struct pollfd pfd;
+	sigset_t saved;
+	bool gone = false, done = true;
 
-	if (atomic_load(&ctx->state) != CTX_LIVE)
-		return;
-	if (ctx->remote || ctx->owner != emu_pid()) {
-		/* Not ours to release: forget it when our last fd is gone. */
-		if (atomic_load(&ctx->nfds) <= 0)
-			ctx_release(ctx);
-		return;
+	emu_lock_acquire(&saved);
+	if (atomic_load(&ctx->state) == CTX_LIVE) {
+		if (ctx->remote || ctx->owner != emu_pid()) {
+			/* Not ours to release: forget it when our last fd is gone. */
+			gone = atomic_load(&ctx->nfds) <= 0;
+		} else if (ctx->wfd >= 0) {
+			pfd.fd = ctx->wfd;
+			pfd.events = 0;
+			gone = poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR);
+		}
+		if (gone)
+			done = release_locked(ctx);
 	}
-	if (ctx->wfd < 0)
-		return;
-	pfd.fd = ctx->wfd;
-	pfd.events = 0;
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLERR))
-		ctx_release(ctx);
+	emu_lock_release(&saved);
+	if (!done)
+		svc_kick();
 }
 
 bool emu_is_uffd(int fd)

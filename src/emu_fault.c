@@ -36,6 +36,7 @@
  */
 static TLS sigjmp_buf *safe_jb;
 static TLS sigset_t safe_mask;
+static TLS bool fault_quiet;	/* resolving a fault of safe_copy() */
 
 __attribute__((noinline, no_sanitize("address", "undefined"))) static void
 copy_bytes(volatile unsigned char *d, const volatile unsigned char *s, size_t n)
@@ -44,7 +45,25 @@ copy_bytes(volatile unsigned char *d, const volatile unsigned char *s, size_t n)
 		*d++ = *s++;
 }
 
-static int safe_copy(void *dst, const void *src, size_t n)
+/*
+ * One 8-byte store, as the kernel's put_user() of a result field: a store
+ * that faults (the field straddles into an unmapped page) writes nothing,
+ * where a byte copy would leave the bytes before the fault written.
+ */
+struct unaligned_u64 {
+	uint64_t v;
+} __attribute__((packed));
+
+__attribute__((noinline, no_sanitize("address", "undefined"))) static void
+store_u64(volatile void *d, const void *s)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, s, sizeof(v));
+	((volatile struct unaligned_u64 *)d)->v = v;
+}
+
+static int safe_copy(void *dst, const void *src, size_t n, bool whole)
 {
 	sigjmp_buf jb;
 
@@ -55,7 +74,10 @@ static int safe_copy(void *dst, const void *src, size_t n)
 	}
 	safe_jb = &jb;
 	__asm__ __volatile__("" ::: "memory");
-	copy_bytes(dst, src, n);
+	if (whole)
+		store_u64(dst, src);
+	else
+		copy_bytes(dst, src, n);
 	__asm__ __volatile__("" ::: "memory");
 	safe_jb = NULL;
 	return 0;
@@ -63,12 +85,12 @@ static int safe_copy(void *dst, const void *src, size_t n)
 
 int safe_read(void *dst, const void *src, size_t n)
 {
-	return safe_copy(dst, src, n);
+	return safe_copy(dst, src, n, false);
 }
 
 int safe_write(void *dst, const void *src, size_t n)
 {
-	return safe_copy(dst, src, n);
+	return safe_copy(dst, src, n, n == sizeof(uint64_t));
 }
 
 /* ---- fault classification ---------------------------------------------- */
@@ -326,7 +348,10 @@ static int unmark(pageword_t *pw, uintptr_t addr)
 
 /*
  * A fault on a registered page of a live context of ours: what the kernel
- * would do with it (spec 9.1).
+ * would do with it (spec 9.1).  With fault_quiet (an access made by the
+ * engine itself, on behalf of an ioctl), only what needs no message: a
+ * fault that would queue one or raise SIGBUS answers F_CHAIN, and the
+ * ioctl fails with EFAULT.
  */
 static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		      uintptr_t addr, int acc, siginfo_t *si)
@@ -339,7 +364,7 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		if (si->si_code != SEGV_MAPERR)
 			return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
 		if (w & PS_POISON) {
-			return F_SIGBUS;
+			return fault_quiet ? F_CHAIN : F_SIGBUS;
 		}
 		/* shmem: the page cache decides (emu_shmem.c). */
 		if ((w & PS_FILE) && !(w & PS_WP && !(mode & (UFFDIO_REGISTER_MODE_MISSING |
@@ -348,8 +373,8 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 
 			if (cached && (mode & UFFDIO_REGISTER_MODE_MINOR)) {
 				if (sigbus)
-					return F_SIGBUS;
-				return queue_fault(ctx, pw, w, addr,
+					return fault_quiet ? F_CHAIN : F_SIGBUS;
+				return fault_quiet ? F_CHAIN : queue_fault(ctx, pw, w, addr,
 						   UFFD_PAGEFAULT_FLAG_MINOR | wflag,
 						   PS_MISSING | PS_POISON, PS_MISSING);
 			}
@@ -358,18 +383,18 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		}
 		if (mode & UFFDIO_REGISTER_MODE_MISSING) {
 			if (sigbus) {
-				return F_SIGBUS;
+				return fault_quiet ? F_CHAIN : F_SIGBUS;
 			}
-			return queue_fault(ctx, pw, w, addr, wflag,
+			return fault_quiet ? F_CHAIN : queue_fault(ctx, pw, w, addr, wflag,
 					   PS_MISSING | PS_POISON, PS_MISSING);
 		}
 		if ((mode & UFFDIO_REGISTER_MODE_WP) && (w & PS_WP)) {
 			if (!wflag)
 				return wp_marker_read(pw, addr);
 			if (sigbus) {
-				return F_SIGBUS;
+				return fault_quiet ? F_CHAIN : F_SIGBUS;
 			}
-			return queue_fault(ctx, pw, w, addr,
+			return fault_quiet ? F_CHAIN : queue_fault(ctx, pw, w, addr,
 					   UFFD_PAGEFAULT_FLAG_WP | wflag,
 					   PS_MISSING | PS_WP, PS_MISSING | PS_WP);
 		}
@@ -378,9 +403,9 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	if ((w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP) && wflag &&
 	    si->si_code == SEGV_ACCERR) {
 		if (sigbus) {
-			return F_SIGBUS;
+			return fault_quiet ? F_CHAIN : F_SIGBUS;
 		}
-		return queue_fault(ctx, pw, w, addr, UFFD_PAGEFAULT_FLAG_WP | wflag,
+		return fault_quiet ? F_CHAIN : queue_fault(ctx, pw, w, addr, UFFD_PAGEFAULT_FLAG_WP | wflag,
 				   PS_MISSING | PS_WP, PS_WP);
 	}
 	return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
@@ -438,6 +463,21 @@ static void on_sigsegv(int sig, siginfo_t *si, void *ucv)
 	sigjmp_buf *jb = safe_jb;
 
 	if (jb && si->si_code > 0) {
+		/*
+		 * The engine's own access to an ioctl argument or a COPY
+		 * source: resolved as copy_from_user() would be where that
+		 * needs no message (a shmem page to map, a WP marker to read
+		 * through), else EFAULT.
+		 */
+		int r;
+
+		fault_quiet = true;
+		r = handle((uintptr_t)si->si_addr, si, ucv);
+		fault_quiet = false;
+		if (r != F_CHAIN) {
+			errno = saved_errno;
+			return;
+		}
 		safe_mask = ((ucontext_t *)ucv)->uc_sigmask;
 		safe_jb = NULL;
 		siglongjmp(*jb, 1);

@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,19 +50,35 @@ static bool page_none(uintptr_t a)
 
 /*
  * Claim page @a for @kind: true if it is absent in the kernel's sense for
- * this operation and nobody else holds it.  COPY and MOVE accept a page
- * behind a write-protect or poison marker; ZEROPAGE and POISON want a
- * "none" page (spec 7.5, 7.7).
+ * this operation and nobody else holds it.  COPY accepts a page behind a
+ * write-protect or poison marker; ZEROPAGE, POISON and MOVE want a "none"
+ * page (spec 7.5, 7.7, 7.8).
+ *
+ * A page another thread holds BUSY may be one it is filling right now.
+ * Answering EEXIST for it would tell the caller the page is in before it
+ * is (the kernel answers EEXIST only for a page already mapped), so with
+ * @wait the claim waits for the owner and looks again.  Only the first page
+ * of a run waits, holding nothing (page_take() owners take pages in
+ * address order and never wait here): a busy page further on ends the run,
+ * and the caller reports the shorter count, as the kernel does when
+ * another thread wins a page part-way through a copy.
  */
-static bool page_claim(uintptr_t a, enum fill_kind kind)
+static bool page_claim(uintptr_t a, enum fill_kind kind, bool wait)
 {
 	pageword_t *pw = pt_word(a);
 	uint32_t w = atomic_load(pw);
-	uint32_t refuse = PS_BUSY;
+	uint32_t refuse = 0;
 
-	if (kind == FILL_ZERO || kind == FILL_POISON)
+	if (kind != FILL_COPY)
 		refuse |= PS_WP | PS_POISON;
 	for (;;) {
+		if (w & PS_BUSY) {
+			if (!wait)
+				return false;
+			sched_yield();
+			w = atomic_load(pw);
+			continue;
+		}
 		if (w & refuse)
 			return false;
 		if (!(w & PS_MISSING)) {
@@ -85,7 +102,7 @@ static size_t claim_run(uintptr_t dst, size_t npages, enum fill_kind kind)
 	size_t i;
 
 	for (i = 0; i < npages; i++)
-		if (!page_claim(dst + i * EMU_PAGE_SIZE, kind))
+		if (!page_claim(dst + i * EMU_PAGE_SIZE, kind, i == 0))
 			break;
 	return i;
 }
@@ -130,12 +147,13 @@ static void release_run_tail(uintptr_t dst, size_t first, size_t claimed)
 
 /*
  * Into shared shmem: the page cache first (through the file), then the
- * markers go, so our mapping shows the page whole.
+ * markers go, so our mapping shows the page whole.  @zero: zeros, not
+ * @src (UFFDIO_ZEROPAGE).
  */
 static long install_shared(uintptr_t dst, uintptr_t src, size_t src_ok,
-			   size_t len, int prot, bool wp)
+			   size_t len, int prot, bool wp, bool zero)
 {
-	long r = shm_install(dst, src, src ? src_ok : 0, len);
+	long r = shm_install(dst, src, src_ok, len, zero);
 
 	if (r <= 0)
 		return r;
@@ -171,6 +189,41 @@ static uint32_t dst_check(uintptr_t dst, size_t len, int *err)
 }
 
 /*
+ * Pages of a failed install go back to what they were: absent, and behind
+ * a marker again where the page word says one belongs (I3: PS_MISSING),
+ * so pages of registrations without MISSING mode stay plain absent pages.
+ */
+static void unwind(uintptr_t a, size_t len)
+{
+	uintptr_t e = a + len;
+
+	/* A partly written page must not survive. */
+	real_madvise((void *)a, len, MADV_DONTNEED);
+	for (; a < e; a += EMU_PAGE_SIZE)
+		if (atomic_load(pt_word(a)) & PS_MISSING)
+			guard_install(a, EMU_PAGE_SIZE);
+}
+
+/*
+ * pwrite() of /proc/self/mem answers EFAULT for a source that faults
+ * part-way, without saying how much went in.  The kernel's copy installs
+ * the readable pages and reports their count, so find that prefix one
+ * page at a time (rewriting a page already written is harmless: the
+ * pages are still hidden and ours).
+ */
+static size_t readable_prefix(int memfd, uintptr_t dst, uintptr_t src,
+			      size_t len)
+{
+	size_t done;
+
+	for (done = 0; done < len; done += EMU_PAGE_SIZE)
+		if (pwrite(memfd, (void *)(src + done), EMU_PAGE_SIZE,
+			   (off_t)(dst + done)) != (ssize_t)EMU_PAGE_SIZE)
+			break;
+	return done;
+}
+
+/*
  * Write @len bytes from @src into the claimed absent pages at @dst and
  * publish them with protection @final.  Returns bytes installed (whole
  * pages) or -errno.
@@ -180,9 +233,9 @@ static long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 {
 	int memfd = emu_memfd();
 	bool hide = prot != PROT_NONE;
-	ssize_t n;
-	size_t done;
-	int err = 0;
+	size_t want = len < src_ok ? len : src_ok, done = 0;
+	ssize_t n = -1;
+	int err = -EFAULT;
 
 	if (memfd < 0)
 		return -ENOMEM;
@@ -190,20 +243,17 @@ static long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		return -errno;		/* ENOMEM: no VMA left for the split */
 	guard_remove(dst, len);
 	/* A remote source may be readable only in part: the rest faults. */
-	n = src_ok ? pwrite(memfd, (void *)src, len < src_ok ? len : src_ok,
-			    (off_t)dst) : (errno = EFAULT, -1);
-	if (n < 0) {
+	if (want)
+		n = pwrite(memfd, (void *)src, want, (off_t)dst);
+	if (n >= 0) {
+		done = (size_t)n & EMU_PAGE_MASK;
+	} else {
 		err = errno == EIO ? -EFAULT : -errno;
-		n = 0;
+		if (err == -EFAULT && want > EMU_PAGE_SIZE)
+			done = readable_prefix(memfd, dst, src, want & EMU_PAGE_MASK);
 	}
-	done = (size_t)n & EMU_PAGE_MASK;
-	if (done < len) {
-		/* A partially written page must not survive: back to absent. */
-		real_madvise((void *)(dst + done), len - done, MADV_DONTNEED);
-		guard_install(dst + done, len - done);
-		if (!err)
-			err = -EFAULT;
-	}
+	if (done < len)
+		unwind(dst + done, len - done);
 	if (hide || final != prot) {
 		if (done)
 			real_mprotect((void *)dst, done, final);
@@ -211,6 +261,23 @@ static long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 			real_mprotect((void *)(dst + done), len - done, prot);
 	}
 	return done ? (long)done : err;
+}
+
+/*
+ * Can the first source page be read?  The kernel copies the source before
+ * it looks at the destination, so a COPY onto a present page with an
+ * unreadable source fails with EFAULT, not EEXIST.  The page may straddle
+ * two (src need not be aligned): its first and last bytes are loaded from
+ * user mode, with the access rules of the kernel's copy_from_user() (a
+ * PROT_WRITE page is readable on x86) and with its effect on an absent
+ * page (the zero page is mapped).
+ */
+static bool src_readable(uintptr_t src, size_t src_ok)
+{
+	char b;
+
+	return src_ok >= EMU_PAGE_SIZE && !safe_read(&b, (void *)src, 1) &&
+	       !safe_read(&b, (void *)(src + EMU_PAGE_SIZE - 1), 1);
 }
 
 static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
@@ -226,14 +293,40 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		return err;
 	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
 		return -EINVAL;
+	/*
+	 * A source that overlaps the destination: the kernel copies page by
+	 * page, each source page read (and so faulted in) before its
+	 * destination is looked at -- an absent page of a registration
+	 * without MISSING mode becomes the zero page, and a page installed
+	 * is the source of a later one.  So do the same, one page at a time.
+	 */
+	if (src < dst + len && dst < src + len) {
+		size_t off;
+		long done = 0;
+
+		if (!src_readable(src, src_ok))
+			return -EFAULT;
+		if (len > EMU_PAGE_SIZE) {
+			for (off = 0; off < len; off += EMU_PAGE_SIZE) {
+				r = fill_copy(dst + off, src + off,
+					      src_ok > off ? src_ok - off : 0,
+					      EMU_PAGE_SIZE, wp);
+				if (r < 0)
+					return done ? done : r;
+				done += r;
+			}
+			return done;
+		}
+	}
 	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_COPY);
 	if (claimed && (w0 & PS_SHARED))
 		claimed = drop_cached(dst, claimed);
 	if (!claimed)
-		return -EEXIST;
+		return src_readable(src, src_ok) ? -EEXIST : -EFAULT;
 	prot = PS_PROT(w0);
 	if (w0 & PS_SHARED)
-		r = install_shared(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot, wp);
+		r = install_shared(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot, wp,
+				   false);
 	else
 		r = install(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot,
 			    wp ? prot & ~PROT_WRITE : prot);
@@ -244,6 +337,14 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	release_run(dst, (size_t)r / EMU_PAGE_SIZE, PS_MISSING | PS_POISON | PS_WP,
 		    wp ? PS_WP : 0);
 	release_run(dst + (size_t)r, claimed - (size_t)r / EMU_PAGE_SIZE, 0, 0);
+	/*
+	 * Stopped at a present page: the kernel read that page's source
+	 * before it found the page present (an absent source page is
+	 * faulted in).
+	 */
+	if ((size_t)r == claimed * EMU_PAGE_SIZE && (size_t)r < len)
+		(void)src_readable(src + (size_t)r,
+				   src_ok > (size_t)r ? src_ok - (size_t)r : 0);
 	return r;
 }
 
@@ -262,33 +363,37 @@ static long fill_zero(uintptr_t dst, size_t len)
 	if (!claimed)
 		return -EEXIST;
 	bytes = claimed * EMU_PAGE_SIZE;
-	if (w0 & PS_FILE) {
-		/* A zeroed page-cache page, or (private) a private zero copy. */
+	if ((w0 & PS_FILE) || !(PS_PROT(w0) & PROT_READ)) {
+		/*
+		 * A zeroed page-cache page, or a private zero copy: in a
+		 * private file mapping, and in a VMA without PROT_READ, where
+		 * the kernel maps the zero page but we cannot populate one (a
+		 * second ZEROPAGE must find the page present).
+		 */
 		static const char zero[EMU_PAGE_SIZE];
 		long r = 0;
 		size_t i;
 
-		if (w0 & PS_SHARED)
-			r = install_shared(dst, 0, 0, bytes, PS_PROT(w0), false);
-		else
-			for (i = 0; i < claimed && r >= 0; i++)
+		if (w0 & PS_SHARED) {
+			r = install_shared(dst, 0, 0, bytes, PS_PROT(w0), false, true);
+			bytes = r > 0 ? (size_t)r : 0;
+		} else {
+			for (i = 0; i < claimed; i++) {
 				r = install(dst + i * EMU_PAGE_SIZE, (uintptr_t)zero,
 					    EMU_PAGE_SIZE, EMU_PAGE_SIZE, PS_PROT(w0),
 					    PS_PROT(w0));
-		if (r < 0) {
-			release_run(dst, claimed, 0, 0);
-			return r;
+				if (r < 0)
+					break;
+			}
+			bytes = i * EMU_PAGE_SIZE;
 		}
-		if (w0 & PS_SHARED)
-			bytes = (size_t)r;
 		release_run(dst, bytes / EMU_PAGE_SIZE, PS_MISSING, 0);
 		release_run_tail(dst, bytes / EMU_PAGE_SIZE, claimed);
-		return (long)bytes;
+		return bytes ? (long)bytes : r;
 	}
 	guard_remove(dst, bytes);
 	/* Map the shared zero page, as the kernel does (pagemap: present). */
-	if (PS_PROT(w0) & PROT_READ)
-		real_madvise((void *)dst, bytes, MADV_POPULATE_READ);
+	real_madvise((void *)dst, bytes, MADV_POPULATE_READ);
 	release_run(dst, claimed, PS_MISSING, 0);
 	return (long)bytes;
 }
@@ -357,7 +462,7 @@ int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
 	struct uffdio_copy c;
 	int err;
 
-	err = changing(ctx, &((struct uffdio_copy *)arg)->copy);
+	err = changing(ctx, ARG_FIELD(arg, struct uffdio_copy, copy));
 	if (err)
 		return err;
 	if (safe_read(&c, arg, sizeof(c) - sizeof(c.copy)))
@@ -372,7 +477,7 @@ int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
 	return fill_result(ctx, fill_copy(c.dst, data ? (uintptr_t)data : c.src,
 					  data_ok, c.len,
 					  c.mode & UFFDIO_COPY_MODE_WP),
-			   &((struct uffdio_copy *)arg)->copy, c.dst, c.len,
+			   ARG_FIELD(arg, struct uffdio_copy, copy), c.dst, c.len,
 			   c.mode & UFFDIO_COPY_MODE_DONTWAKE);
 }
 
@@ -386,7 +491,7 @@ int op_zeropage(struct emu_ctx *ctx, void *arg)
 	struct uffdio_zeropage z;
 	int err;
 
-	err = changing(ctx, &((struct uffdio_zeropage *)arg)->zeropage);
+	err = changing(ctx, ARG_FIELD(arg, struct uffdio_zeropage, zeropage));
 	if (err)
 		return err;
 	if (safe_read(&z, arg, sizeof(z) - sizeof(z.zeropage)))
@@ -397,7 +502,7 @@ int op_zeropage(struct emu_ctx *ctx, void *arg)
 	if (z.mode & ~UFFDIO_ZEROPAGE_MODE_DONTWAKE)
 		return -EINVAL;
 	return fill_result(ctx, fill_zero(z.range.start, z.range.len),
-			   &((struct uffdio_zeropage *)arg)->zeropage,
+			   ARG_FIELD(arg, struct uffdio_zeropage, zeropage),
 			   z.range.start, z.range.len,
 			   z.mode & UFFDIO_ZEROPAGE_MODE_DONTWAKE);
 }
@@ -407,7 +512,7 @@ int op_poison(struct emu_ctx *ctx, void *arg)
 	struct uffdio_poison p;
 	int err;
 
-	err = changing(ctx, &((struct uffdio_poison *)arg)->updated);
+	err = changing(ctx, ARG_FIELD(arg, struct uffdio_poison, updated));
 	if (err)
 		return err;
 	if (safe_read(&p, arg, sizeof(p) - sizeof(p.updated)))
@@ -418,7 +523,7 @@ int op_poison(struct emu_ctx *ctx, void *arg)
 	if (p.mode & ~UFFDIO_POISON_MODE_DONTWAKE)
 		return -EINVAL;
 	return fill_result(ctx, fill_poison(p.range.start, p.range.len),
-			   &((struct uffdio_poison *)arg)->updated,
+			   ARG_FIELD(arg, struct uffdio_poison, updated),
 			   p.range.start, p.range.len,
 			   p.mode & UFFDIO_POISON_MODE_DONTWAKE);
 }
@@ -455,12 +560,17 @@ static void src_vacate(uintptr_t a)
 
 static int src_movable(uint64_t pm)
 {
-	static int kfd = -2;
+	static struct proc_fd kpageflags;
+	static atomic_bool denied;	/* not root: do not ask again */
 	uint64_t pfn = pm & PM_PFN_MASK, flags;
+	int kfd = -1;
 
-	if (kfd == -2)
-		kfd = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	if (pfn && kfd >= 0 &&
+	if (pfn && !atomic_load(&denied)) {
+		kfd = proc_fd_get(&kpageflags, "/proc/kpageflags", O_RDONLY);
+		if (kfd < 0)
+			atomic_store(&denied, true);
+	}
+	if (kfd >= 0 &&
 	    pread(kfd, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags))) ==
 	    (ssize_t)sizeof(flags)) {
 		if (flags & (1ULL << KPF_ZERO_PAGE_BIT))
@@ -481,6 +591,15 @@ static bool page_all_zero(uintptr_t a)
 	return true;
 }
 
+/* Does source page @a carry a write-protect or poison marker of ours? */
+static bool src_marked(uintptr_t a)
+{
+	pageword_t *pw = pt_word(a);
+	uint32_t w = pw ? atomic_load(pw) : 0;
+
+	return PS_CTX(w) && (w & PS_MISSING) && (w & (PS_WP | PS_POISON));
+}
+
 /*
  * Move pages one at a time (spec 7.8): each destination page must be
  * absent, each source page present and exclusive to this process (a page
@@ -488,25 +607,12 @@ static bool page_all_zero(uintptr_t a)
  * and ALLOW_SRC_HOLES is given.  The contents are copied, then the source
  * page is dropped.
  */
-static long fill_move(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
-		      size_t len, bool holes)
+static long fill_move(uintptr_t dst, uintptr_t src, size_t len, bool holes)
 {
 	size_t np = len / EMU_PAGE_SIZE, i;
-	pageword_t *pw0 = pt_word(dst);
-	uint32_t w0 = pw0 ? atomic_load(pw0) : 0;
-	uintptr_t a;
+	int prot = (int)PS_PROT(atomic_load(pt_word(dst)));	/* move_check() */
 	long done = 0;
-	int prot;
 
-	if (PS_CTX(w0) != ctx->index)
-		return -EINVAL;		/* dst must be registered with us */
-	for (a = dst; a < dst + len; a += EMU_PAGE_SIZE) {
-		pageword_t *pw = pt_word(a);
-
-		if (!pw || ((atomic_load(pw) ^ w0) & PS_VMA_MASK))
-			return -EINVAL;	/* crosses the VMA end */
-	}
-	prot = PS_PROT(w0);
 	for (i = 0; i < np; i++) {
 		uintptr_t d = dst + i * EMU_PAGE_SIZE, s = src + i * EMU_PAGE_SIZE;
 		uint64_t pm;
@@ -514,9 +620,14 @@ static long fill_move(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
 		long r;
 
 		/* The destination first: the kernel reports EEXIST before ENOENT. */
-		if (!page_claim(d, FILL_MOVE))
+		if (!page_claim(d, FILL_MOVE, true))
 			return done ? done : -EEXIST;
 		if (pagemap_read(s, 1, &pm)) {
+			release_run(d, 1, 0, 0);
+			return done ? done : -EFAULT;
+		}
+		if (src_marked(s)) {
+			/* A WP or poison marker is not a hole (kernel: EFAULT). */
 			release_run(d, 1, 0, 0);
 			return done ? done : -EFAULT;
 		}
@@ -545,45 +656,96 @@ static long fill_move(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
 }
 
 /*
- * The source must be private anonymous memory with the destination's
- * protection; checked against /proc/self/maps.  Not async-signal-safe, and
- * only done when the source is not registered memory we already know.
+ * What UFFDIO_MOVE needs to know of the VMA holding [a, a + len): from the
+ * page words for registered memory, else from /proc/self/maps (which is
+ * not async-signal-safe: a MOVE from a signal handler should use a
+ * registered source).
  */
-static int move_src_check(uintptr_t src, size_t len, int prot)
+struct move_vma {
+	uint32_t w;		/* page word of a registered range, else 0 */
+	int prot;
+	bool covers;		/* the VMA holds the whole range */
+	bool shared, anon;
+};
+
+static int move_vma_find(uintptr_t a, size_t len, struct move_vma *m)
 {
-	pageword_t *pw = pt_word(src);
+	pageword_t *pw = pt_word(a);
 	uint32_t w = pw ? atomic_load(pw) : 0;
 	struct vma *v = NULL;
+	uintptr_t p;
 	int n = 0, err;
-	uintptr_t a;
 
 	if (PS_CTX(w)) {
-		for (a = src; a < src + len; a += EMU_PAGE_SIZE) {
-			pw = pt_word(a);
-			if (!pw || ((atomic_load(pw) ^ w) & PS_VMA_MASK))
-				goto slow;
+		/* Registered: the recorded VMA protection, not a WP run's. */
+		*m = (struct move_vma){ w, (int)PS_PROT(w), true,
+					(w & PS_SHARED) != 0, !(w & PS_FILE) };
+		for (p = a + EMU_PAGE_SIZE; p < a + len; p += EMU_PAGE_SIZE) {
+			pw = pt_word(p);
+			if (!pw || ((atomic_load(pw) ^ w) & PS_VMA_MASK)) {
+				m->covers = false;
+				break;
+			}
 		}
-		return PS_PROT(w) == prot ? 0 : -EINVAL;
+		return 0;
 	}
-slow:
-	err = maps_read(src, src + len, &v, &n);
+	err = maps_read(a, a + len, &v, &n);
 	if (err)
 		return err;
-	if (!n || v[0].start > src || v[0].end < src + len)
-		err = n && v[0].start <= src ? -EINVAL : -ENOENT;
-	else if (!v[0].anon || v[0].shared || v[0].prot != prot)
-		err = -EINVAL;
-	return err;
+	if (!n || v[0].start > a)
+		return -ENOENT;
+	*m = (struct move_vma){ 0, v[0].prot, v[0].end >= a + len,
+				v[0].shared, v[0].anon && !v[0].shared };
+	/* The kernel's VMA ends where a registration begins. */
+	if (!m->covers || !pt_maybe(a, a + len))
+		return 0;
+	for (p = a; p < a + len; p += EMU_PAGE_SIZE) {
+		pw = pt_word(p);
+		if (!pw)
+			p = pt_leaf_end(p) - EMU_PAGE_SIZE;	/* no leaf here */
+		else if (PS_CTX(atomic_load(pw))) {
+			m->covers = false;
+			break;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The kernel's checks of the two VMAs, in its order (move_pages(), spec
+ * 7.8): both exist (ENOENT), neither is shared and each holds its whole
+ * range, same protection, writable, the destination registered with this
+ * uffd, both anonymous (EINVAL).
+ */
+static int move_check(struct emu_ctx *ctx, uintptr_t dst, uintptr_t src,
+		      size_t len)
+{
+	struct move_vma d, s;
+	int err;
+
+	err = move_vma_find(dst, len, &d);
+	if (!err)
+		err = move_vma_find(src, len, &s);
+	if (err)
+		return err;
+	if (s.shared || !s.covers || d.shared || !d.covers)
+		return -EINVAL;
+	if (s.prot != d.prot || !(s.prot & PROT_WRITE))
+		return -EINVAL;
+	if (!d.w || PS_CTX(d.w) != ctx->index)
+		return -EINVAL;
+	if (!s.anon || !d.anon)
+		return -EINVAL;
+	return 0;
 }
 
 int op_move(struct emu_ctx *ctx, void *arg)
 {
 	struct uffdio_move m;
-	pageword_t *pw;
 	long res;
 	int err;
 
-	err = changing(ctx, &((struct uffdio_move *)arg)->move);
+	err = changing(ctx, ARG_FIELD(arg, struct uffdio_move, move));
 	if (err)
 		return err;
 	if (safe_read(&m, arg, sizeof(m) - sizeof(m.move)))
@@ -595,15 +757,11 @@ int op_move(struct emu_ctx *ctx, void *arg)
 		return err;
 	if (m.mode & ~(UFFDIO_MOVE_MODE_DONTWAKE | UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES))
 		return -EINVAL;
-	pw = pt_word(m.dst);
-	if (!pw || !PS_CTX(atomic_load(pw)))
-		res = maps_read_covers(m.dst) ? -EINVAL : -ENOENT;
-	else {
-		err = move_src_check(m.src, m.len, PS_PROT(atomic_load(pw)));
-		res = err ? err : fill_move(ctx, m.dst, m.src, m.len,
-					    m.mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES);
-	}
-	return fill_result(ctx, res, &((struct uffdio_move *)arg)->move,
+	res = move_check(ctx, m.dst, m.src, m.len);
+	if (!res)
+		res = fill_move(m.dst, m.src, m.len,
+				m.mode & UFFDIO_MOVE_MODE_ALLOW_SRC_HOLES);
+	return fill_result(ctx, res, ARG_FIELD(arg, struct uffdio_move, move),
 			   m.dst, m.len, m.mode & UFFDIO_MOVE_MODE_DONTWAKE);
 }
 
@@ -644,7 +802,7 @@ static long fill_continue(uintptr_t dst, size_t len, bool wp)
 			err = -EFAULT;
 			break;
 		}
-		if (!page_claim(a, FILL_COPY)) {
+		if (!page_claim(a, FILL_COPY, true)) {
 			err = -EEXIST;
 			break;
 		}
@@ -665,7 +823,7 @@ int op_continue(struct emu_ctx *ctx, void *arg)
 	struct uffdio_continue c;
 	int err;
 
-	err = changing(ctx, &((struct uffdio_continue *)arg)->mapped);
+	err = changing(ctx, ARG_FIELD(arg, struct uffdio_continue, mapped));
 	if (err)
 		return err;
 	if (safe_read(&c, arg, sizeof(c) - sizeof(c.mapped)))
@@ -677,7 +835,7 @@ int op_continue(struct emu_ctx *ctx, void *arg)
 		return -EINVAL;
 	return fill_result(ctx, fill_continue(c.range.start, c.range.len,
 					      c.mode & UFFDIO_CONTINUE_MODE_WP),
-			   &((struct uffdio_continue *)arg)->mapped,
+			   ARG_FIELD(arg, struct uffdio_continue, mapped),
 			   c.range.start, c.range.len,
 			   c.mode & UFFDIO_CONTINUE_MODE_DONTWAKE);
 }

@@ -146,23 +146,50 @@ int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
 	return 0;
 }
 
+/*
+ * A /proc/self file kept open for the process, safe to ask for from any
+ * thread or signal handler: the descriptor and the pid that opened it are
+ * one atomic word, so racing first callers agree on one descriptor (the
+ * losers close theirs), and a descriptor is never closed while this
+ * process may use it -- only the copy inherited from the parent, which
+ * names the parent's memory, is closed by the fork child that replaces it.
+ * Returns the descriptor, or -1 with errno.
+ */
+int proc_fd_get(struct proc_fd *pf, const char *path, int flags)
+{
+	pid_t pid = sys_getpid();
+	uint64_t v = atomic_load(&pf->v), nv;
+	int fd;
+
+	if (v && (pid_t)(v >> 32) == pid)
+		return (int)(uint32_t)v - 1;
+	fd = open(path, flags | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	nv = (uint64_t)(uint32_t)pid << 32 | (uint32_t)(fd + 1);
+	for (;;) {
+		if (atomic_compare_exchange_strong(&pf->v, &v, nv)) {
+			if (v)
+				real_close((int)(uint32_t)v - 1);
+			return fd;
+		}
+		if (v && (pid_t)(v >> 32) == pid) {
+			real_close(fd);
+			return (int)(uint32_t)v - 1;
+		}
+	}
+}
+
 /* Entries of /proc/self/pagemap for @npages pages from @start. */
 int pagemap_read(uintptr_t start, size_t npages, uint64_t *out)
 {
-	static int fd = -1;
-	static pid_t fd_pid;
+	static struct proc_fd pagemap;
 	size_t want = npages * sizeof(uint64_t), done = 0;
 	off_t off = (off_t)(start / EMU_PAGE_SIZE * sizeof(uint64_t));
-	pid_t pid = sys_getpid();
+	int fd = proc_fd_get(&pagemap, "/proc/self/pagemap", O_RDONLY);
 
-	if (fd < 0 || fd_pid != pid) {
-		if (fd >= 0)
-			real_close(fd);
-		fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		fd_pid = pid;
-	}
+	if (fd < 0)
+		return -errno;
 	while (done < want) {
 		ssize_t r = pread(fd, (char *)out + done, want - done,
 				  off + (off_t)done);
@@ -172,19 +199,6 @@ int pagemap_read(uintptr_t start, size_t npages, uint64_t *out)
 		done += (size_t)r;
 	}
 	return 0;
-}
-
-/* Is @addr inside any VMA? */
-bool maps_read_covers(uintptr_t addr)
-{
-	struct vma *v = NULL;
-	int n = 0;
-	bool in;
-
-	if (maps_read(addr, addr + 1, &v, &n))
-		return false;
-	in = n > 0 && v[0].start <= addr;
-	return in;
 }
 
 /*

@@ -432,7 +432,7 @@ int op_register(struct emu_ctx *ctx, void *arg)
 			goto out;
 	}
 	ioctls = register_ioctls(r.mode);
-	if (safe_write(&((struct uffdio_register *)arg)->ioctls, &ioctls,
+	if (safe_write(ARG_FIELD(arg, struct uffdio_register, ioctls), &ioctls,
 		       sizeof(ioctls)))
 		err = -EFAULT;
 out:

@@ -103,37 +103,60 @@ static int send_fds(int sock, const void *buf, size_t len, const int *fds, int n
 }
 
 /* Caller: service thread, emu_lock held. */
+/*
+ * A new connection: checked against SO_PEERCRED, then kept with no staging
+ * buffer until its HELLO arrives (remote_hello()).  Nothing here waits for
+ * the client: the service thread holds emu_lock.
+ */
 void remote_accept(struct emu_ctx *ctx)
 {
-	struct rpc_hello hello;
 	struct rpc_hello_reply rep;
 	struct rpc_conn *nc;
-	int fd, stfd = -1, fds[2];
-	void *staging = MAP_FAILED;
-	ssize_t n;
-
 	pid_t peer = 0;
+	int fd;
 
 	fd = accept4(ctx->lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
+	if (!peer_allowed(fd, &peer)) {
+		memset(&rep, 0, sizeof(rep));
+		rep.magic = RPC_MAGIC;
+		rep.version = RPC_VERSION;
+		rep.error = EPERM;
+		send_fds(fd, &rep, sizeof(rep), NULL, 0);
+		real_close(fd);
+		return;
+	}
+	nc = realloc(ctx->conns, (size_t)(ctx->nconns + 1) * sizeof(*nc));
+	if (!nc) {
+		real_close(fd);
+		return;
+	}
+	ctx->conns = nc;
+	ctx->conns[ctx->nconns++] = (struct rpc_conn){ fd, NULL, peer };
+}
+
+/*
+ * The client speaks first: HELLO, answered with the queue's memfd and a
+ * staging memfd for page contents.  False when the connection is to be
+ * dropped.  Caller: service thread.
+ */
+static bool remote_hello(struct emu_ctx *ctx, struct rpc_conn *c)
+{
+	struct rpc_hello hello;
+	struct rpc_hello_reply rep;
+	void *staging = MAP_FAILED;
+	int stfd = -1, fds[2];
+	ssize_t n;
+
+	n = recv(c->fd, &hello, sizeof(hello), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return true;
+	if (n != sizeof(hello) || hello.magic != RPC_MAGIC || hello.op != RPC_HELLO)
+		return false;
 	memset(&rep, 0, sizeof(rep));
 	rep.magic = RPC_MAGIC;
 	rep.version = RPC_VERSION;
-	if (!peer_allowed(fd, &peer)) {
-		rep.error = EPERM;
-		goto refuse;
-	}
-	/* The client speaks first; a short wait is enough. */
-	{
-		struct pollfd p = { fd, POLLIN, 0 };
-
-		if (poll(&p, 1, 1000) != 1)
-			goto drop;
-	}
-	n = recv(fd, &hello, sizeof(hello), 0);
-	if (n != sizeof(hello) || hello.magic != RPC_MAGIC || hello.op != RPC_HELLO)
-		goto drop;
 	if (hello.version != RPC_VERSION) {
 		rep.error = EPROTONOSUPPORT;
 		goto refuse;
@@ -144,33 +167,25 @@ void remote_accept(struct emu_ctx *ctx)
 	staging = mmap(NULL, RPC_STAGING, PROT_READ | PROT_WRITE, MAP_SHARED, stfd, 0);
 	if (staging == MAP_FAILED)
 		goto fail;
-	nc = realloc(ctx->conns, (size_t)(ctx->nconns + 1) * sizeof(*nc));
-	if (!nc)
-		goto fail;
-	ctx->conns = nc;
 	rep.flags = ctx->flags;
 	rep.queue_size = sizeof(struct emu_shared);
 	rep.staging_size = RPC_STAGING;
 	fds[0] = ctx->shfd;
 	fds[1] = stfd;
-	if (send_fds(fd, &rep, sizeof(rep), fds, 2))
+	if (send_fds(c->fd, &rep, sizeof(rep), fds, 2))
 		goto fail;
 	real_close(stfd);
-	ctx->conns[ctx->nconns].fd = fd;
-	ctx->conns[ctx->nconns].staging = staging;
-	ctx->conns[ctx->nconns].pid = peer;
-	ctx->nconns++;
-	return;
+	c->staging = staging;
+	return true;
 fail:
 	rep.error = ENOMEM;
 refuse:
-	send_fds(fd, &rep, sizeof(rep), NULL, 0);
-drop:
+	send_fds(c->fd, &rep, sizeof(rep), NULL, 0);
 	if (staging != MAP_FAILED)
 		munmap(staging, RPC_STAGING);
 	if (stfd >= 0)
 		real_close(stfd);
-	real_close(fd);
+	return false;
 }
 
 /* Where the kernel writes back, per ioctl: [off, off + len) of the struct. */
@@ -309,6 +324,8 @@ bool remote_serve(struct emu_ctx *ctx, int i)
 	ssize_t n;
 	bool ok;
 
+	if (!c->staging)
+		return remote_hello(ctx, c);
 	n = recv(c->fd, &rq, sizeof(rq), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return true;
@@ -324,7 +341,8 @@ bool remote_serve(struct emu_ctx *ctx, int i)
 	 * the wake the caller asked for comes after the reply.
 	 */
 	wake_len = 0;
-	if (!writeback_of(rq.request, &wb)) {
+	if (!writeback_of(rq.request, &wb) || rq.request == UFFDIO_MOVE) {
+		/* MOVE acts only within the caller's own mm (spec 7.8). */
 		rp.ret = -EINVAL;
 	} else {
 		defer_wake(rq.request, &u, &wake_start, &wake_len);
@@ -356,8 +374,10 @@ void remote_close_all(struct emu_ctx *ctx)
 	int i;
 
 	for (i = 0; i < ctx->nconns; i++) {
-		real_close(ctx->conns[i].fd);
-		munmap(ctx->conns[i].staging, RPC_STAGING);
+		if (ctx->conns[i].fd >= 0)
+			real_close(ctx->conns[i].fd);
+		if (ctx->conns[i].staging)
+			munmap(ctx->conns[i].staging, RPC_STAGING);
 	}
 	free(ctx->conns);
 	ctx->conns = NULL;

@@ -183,7 +183,8 @@ static off_t fsize(int fd)
  * @src NULL: zeros.  Returns bytes done (whole pages) or -errno; pages
  * beyond the end of the file are EFAULT, as with the kernel.
  */
-long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len)
+long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
+		 bool zero)
 {
 	const struct fspan *f = fspan_find(dst);
 	off_t off, size;
@@ -200,7 +201,7 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len)
 		len = (size_t)(size - off) & EMU_PAGE_MASK;
 	if (!len)
 		return -EFAULT;
-	if (!src) {
+	if (zero) {
 		/*
 		 * Zeros written, not fallocate()d: a fallocated shmem page is
 		 * not up to date, and the page cache (mincore) does not count

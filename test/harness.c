@@ -219,7 +219,7 @@ static void *toucher_main(void *arg)
 {
 	struct t_toucher *t = arg;
 
-	t->tid = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&t->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	if (t->write)
 		*t->addr = t->value;
 	t->seen = *t->addr;

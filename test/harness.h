@@ -107,6 +107,11 @@ struct t_toucher {
 	pid_t tid;
 };
 void t_touch_start(struct t_toucher *t, void *addr, int write, char value);
+/* Has the access completed (no waiting)? */
+static inline int t_touch_done(struct t_toucher *t)
+{
+	return __atomic_load_n(&t->done, __ATOMIC_ACQUIRE);
+}
 /* Wait until done (bounded); false on timeout. */
 bool t_touch_wait(struct t_toucher *t, int timeout_ms);
 void t_touch_join(struct t_toucher *t);

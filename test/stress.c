@@ -34,12 +34,7 @@
  *
  *   stress [-m MiB] [-p pages] [-b bounces] [-t seconds] [-n threads]
  *          [-u uffds] [-o random|sequential|mixed] [-r racing|own|mixed]
- *          [-w poll|read|mixed] [-W 0|1] [-q] [-Q]
- *
- * -Q waits for the handlers' COPYs in flight before the source is zapped:
- * a workaround for an emulated-engine bug (EEXIST while another thread is
- * still installing the page; docs/testing.md), used by t_stress_bounce so
- * that `make check` stays deterministic until it is fixed.
+ *          [-w poll|read|mixed] [-W 0|1] [-q]
  *
  * Without -b and -t it runs 16 bounces.  With -t it runs bounces until
  * that many seconds have passed (and at most -b bounces, if given).  Exit
@@ -73,7 +68,7 @@ static long max_bounces = -1;
 static long seconds;
 static int nthreads, nuffds;
 static int opt_order = -1, opt_racing = -1, opt_wait = -1, opt_wp = 1;
-static int quiet, opt_quiesce;
+static int quiet;
 
 /* State. */
 static char *area[2], *src, *dst;
@@ -192,7 +187,6 @@ struct handler {
 	pthread_t thread;
 	int u;			/* index of its uffd */
 	volatile int done;
-	volatile int inflight;	/* handling a batch of messages */
 	unsigned long copies_since_check;
 };
 
@@ -273,10 +267,8 @@ static void *handler_main(void *arg)
 				ADD(st_reads, 1);
 				CHECK_MSG(r % (ssize_t)sizeof(m[0]) == 0 && r > 0,
 					  "read returned %zd", r);
-				__atomic_store_n(&h->inflight, 1, __ATOMIC_SEQ_CST);
 				for (i = 0; i < r / (ssize_t)sizeof(m[0]); i++)
 					handle_msg(h, &m[i]);
-				__atomic_store_n(&h->inflight, 0, __ATOMIC_SEQ_CST);
 				continue;
 			}
 			if (p[1].revents & POLLIN)
@@ -294,10 +286,8 @@ static void *handler_main(void *arg)
 			ADD(st_reads, 1);
 			CHECK_MSG(r % (ssize_t)sizeof(m[0]) == 0 && r > 0,
 				  "read returned %zd", r);
-			__atomic_store_n(&h->inflight, 1, __ATOMIC_SEQ_CST);
 			for (i = 0; i < r / (ssize_t)sizeof(m[0]); i++)
 				handle_msg(h, &m[i]);
-			__atomic_store_n(&h->inflight, 0, __ATOMIC_SEQ_CST);
 		}
 	}
 	__atomic_store_n(&h->done, 2, __ATOMIC_RELEASE);
@@ -477,24 +467,6 @@ static void bounce(void)
 	for (i = 0; i < nthreads; i++)
 		CHECK_OK(-pthread_join(bg_t[i], NULL));
 	/*
-	 * -Q: let the COPYs already in flight in the handlers finish first.
-	 * With the kernel this is never needed (below); the emulated engine
-	 * answers EEXIST for a page another thread is still installing, so
-	 * there "every COPY returned" does not yet mean "every page is in"
-	 * (docs/testing.md, known issues).  Once seen idle, a handler's later
-	 * COPYs can only meet present pages.
-	 */
-	if (opt_quiesce) {
-		for (u = 0; u < nuffds; u++) {
-			int k;
-
-			for (k = 0; __atomic_load_n(&handlers[u].inflight, __ATOMIC_SEQ_CST); k++) {
-				CHECK_MSG(k < 100000, "handler %d never idle", u);
-				sched_yield();
-			}
-		}
-	}
-	/*
 	 * Everything is in dst.  Zap src now: a handler still COPYing from it
 	 * reads zeros but gets EEXIST, since every dst page is present.
 	 */
@@ -544,7 +516,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: stress [-m MiB | -p pages] [-b bounces] [-t seconds] [-n threads]\n"
 		"              [-u uffds] [-o random|sequential|mixed] [-r racing|own|mixed]\n"
-		"              [-w poll|read|mixed] [-W 0|1] [-q] [-Q]\n");
+		"              [-w poll|read|mixed] [-W 0|1] [-q]\n");
 	exit(2);
 }
 
@@ -553,7 +525,7 @@ static void parse(int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt(argc, argv, "m:p:b:t:n:u:o:r:w:W:qQh")) != -1) {
+	while ((c = getopt(argc, argv, "m:p:b:t:n:u:o:r:w:W:qh")) != -1) {
 		switch (c) {
 		case 'm': npages = (size_t)strtoul(optarg, NULL, 0) * (1UL << 20) /
 				   (size_t)t_page; break;
@@ -567,7 +539,6 @@ static void parse(int argc, char **argv)
 		case 'w': opt_wait = mode_arg(optarg, "poll", "read"); break;
 		case 'W': opt_wp = atoi(optarg); break;
 		case 'q': quiet = 1; break;
-		case 'Q': opt_quiesce = 1; break;
 		default: usage();
 		}
 	}

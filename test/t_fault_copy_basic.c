@@ -19,7 +19,7 @@ int main(void)
 	CHECK_HEX(m.arg.pagefault.flags, 0);
 	CHECK_HEX(m.arg.pagefault.address, (uintptr_t)p);
 	CHECK_EQ(m.arg.pagefault.feat.ptid, 0);
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 	CHECK_OK(t_copy_byte(fd, p, 0x5a, 0));
 	CHECK(t_touch_wait(&t, 5000));
 	CHECK_EQ(t.seen, 0x5a);

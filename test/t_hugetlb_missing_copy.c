@@ -53,7 +53,7 @@ int main(void)
 	z = (struct uffdio_zeropage){ { (uintptr_t)p + HP_SIZE, HP_SIZE }, 0, 0x7777 };
 	CHECK_ERR(uffd_ioctl(fd, UFFDIO_ZEROPAGE, &z), EINVAL);
 	CHECK_EQ(z.zeropage, -EINVAL);
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 
 	c = (struct uffdio_copy){ (uintptr_t)p + HP_SIZE, (uintptr_t)src, HP_SIZE, 0, 0 };
 	CHECK_OK(uffd_ioctl(fd, UFFDIO_COPY, &c));

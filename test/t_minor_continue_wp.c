@@ -43,7 +43,7 @@ int main(void)
 	ev_format(s, sizeof(s), (uintptr_t)reg, &m);
 	printf("write: %s\n", s);
 	CHECK_STR(s, "PF +0 0x3");
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 	CHECK_EQ(alias[6], 0x31);
 	wp = (struct uffdio_writeprotect){ { (uintptr_t)reg, (uint64_t)t_page }, 0 };
 	CHECK_OK(uffd_ioctl(fd, UFFDIO_WRITEPROTECT, &wp));

@@ -28,7 +28,7 @@ int main(void)
 	ev_format(s, sizeof(s), (uintptr_t)reg, &m);
 	printf("write page 0: %s\n", s);
 	CHECK_STR(s, "PF +0 0x5");
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 	CHECK_EQ(alias[16], 0x20);
 	CHECK_OK(t_continue(fd, reg, (size_t)t_page, 0, NULL));
 	CHECK(t_touch_wait(&t, 5000));

@@ -29,7 +29,7 @@ int main(void)
 	CHECK_HEX(poll_now(fd, POLLIN | POLLOUT | POLLPRI), POLLIN);
 	CHECK_HEX(poll_now(fd, POLLOUT), 0);
 	CHECK_EQ(read(fd, &m, sizeof(m)), (ssize_t)sizeof(m));
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 	CHECK_HEX(poll_now(fd, POLLIN | POLLOUT | POLLPRI), 0);
 	CHECK_OK(t_copy_byte(fd, p, 0x10, 0));
 	CHECK(t_touch_wait(&t, 5000));

@@ -44,13 +44,20 @@ static void resolve(struct r_handler *h, const struct uffd_msg *m)
 	}
 	CHECK_MSG(a >= (uintptr_t)A && a < (uintptr_t)C + NP * (size_t)t_page,
 		  "fault outside the mapping: %#lx", (unsigned long)a);
-	/* A neighbour page: zero fill; ENOENT if unregistered meanwhile. */
+	/*
+	 * A neighbour page: zero fill.  ENOENT if unregistered meanwhile, and
+	 * then the faulting thread may still sleep on this uffd: the kernel's
+	 * UNREGISTER wakes the range before it clears the VMA, so a thread
+	 * woken early can fault again, on this uffd, before the registration
+	 * is gone (the VMA is not yet write-locked).  Nothing else will wake
+	 * it: WAKE, as after EEXIST.
+	 */
 	if (t_zeropage(h->fd, (void *)a, 1, 0) == 0) {
 		__atomic_add_fetch(&zeropages, 1, __ATOMIC_RELAXED);
 		return;
 	}
 	CHECK_MSG(errno == EEXIST || errno == ENOENT, "ZEROPAGE: %s", t_errname(errno));
-	if (errno == EEXIST && t_wake(h->fd, (void *)a, (size_t)t_page))
+	if (t_wake(h->fd, (void *)a, (size_t)t_page))
 		CHECK_MSG(errno == ENOENT, "WAKE: %s", t_errname(errno));
 }
 

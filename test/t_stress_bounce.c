@@ -11,8 +11,7 @@
 
 int main(void)
 {
-	/* -Q: see stress.c and docs/testing.md (emulated EEXIST while busy). */
-	char *argv[] = { "t_stress_bounce", "-p", "1024", "-b", "8", "-Q", NULL };
+	char *argv[] = { "t_stress_bounce", "-p", "1024", "-b", "8", NULL };
 
-	return stress_main(6, argv);
+	return stress_main(5, argv);
 }

@@ -15,7 +15,7 @@ int main(void)
 	t_touch_start(&t, p + t_page + 77, 0, 0);
 	CHECK(t_read_msg(fd, &m, 5000));
 	CHECK_HEX(m.arg.pagefault.address, (uintptr_t)p + t_page);
-	CHECK(!t.done);
+	CHECK(!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE));
 	t_unregister(fd, p, 2);
 	CHECK(t_touch_wait(&t, 5000));
 	CHECK_EQ(t.seen, 0);

@@ -23,7 +23,7 @@ int main(void)
 	CHECK_HEX(m.arg.pagefault.flags, UFFD_PAGEFAULT_FLAG_WP | UFFD_PAGEFAULT_FLAG_WRITE);
 	t_unregister(fd, p, 1);
 	t_msleep(100);	/* a wrongly woken thread would have finished by now */
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 	CHECK_EQ(t_wake(fd, p, (size_t)t_page), 0);
 	CHECK(t_touch_wait(&t, 5000));
 	CHECK_EQ(t.seen, 2);

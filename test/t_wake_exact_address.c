@@ -18,7 +18,7 @@ int main(void)
 	CHECK_EQ(t_wake(fd, p + t_page, (size_t)t_page), 0);
 	CHECK(t_read_msg(fd, &m, 5000));
 	CHECK_HEX(m.arg.pagefault.address, (uintptr_t)p + t_page + 0x321);
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 	CHECK_OK(t_copy_byte(fd, p + t_page, 0x24, 0));
 	CHECK(t_touch_wait(&t, 5000));
 	CHECK_EQ(t.seen, 0x24);

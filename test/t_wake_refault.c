@@ -23,7 +23,7 @@ int main(void)
 	CHECK_EQ(m.event, UFFD_EVENT_PAGEFAULT);
 	CHECK_HEX(m.arg.pagefault.address, (uintptr_t)p + t_page);
 	CHECK_HEX(m.arg.pagefault.flags, UFFD_PAGEFAULT_FLAG_WRITE);
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 
 	/* A wider range, and the message still unread when woken. */
 	CHECK_EQ(t_wake(fd, p, 3 * (size_t)t_page), 0);
@@ -32,7 +32,7 @@ int main(void)
 	CHECK(t_poll(fd, POLLIN, 0) == 0);
 	CHECK_EQ(t_wake(fd, p + t_page, (size_t)t_page), 0);
 	CHECK(t_poll(fd, POLLIN, 5000) & POLLIN);
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 
 	CHECK_OK(t_zeropage(fd, p + t_page, 1, 0));
 	CHECK(t_touch_wait(&t, 5000));

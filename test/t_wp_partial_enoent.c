@@ -28,7 +28,7 @@ static void expect_wp_fault(char *a, char v)
 	CHECK_EQ(m.event, UFFD_EVENT_PAGEFAULT);
 	CHECK_HEX(m.arg.pagefault.flags, UFFD_PAGEFAULT_FLAG_WP | UFFD_PAGEFAULT_FLAG_WRITE);
 	CHECK_HEX(m.arg.pagefault.address, (uintptr_t)a);
-	CHECK(!t.done);
+	CHECK(!t_touch_done(&t));
 	CHECK_OK(wp(a, 1, 0));
 	CHECK(t_touch_wait(&t, 5000));
 	CHECK_EQ(t.seen, v);
