@@ -15,6 +15,7 @@ SAN      ?=
 VERSION  := 0.1.0
 
 CC       ?= cc
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror
 BASE     := -std=gnu11 -Iinclude -pthread
@@ -37,7 +38,7 @@ LIB_HDR  := $(wildcard include/*.h src/*.h)
 
 TEST_SRC := $(wildcard test/t_*.c)
 TEST_BIN := $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRC))
-TEST_HLP := test/harness.c
+TEST_HLP := $(BUILD)/obj/test-harness.o
 EX_SRC   := $(wildcard examples/*.c)
 EX_BIN   := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EX_SRC))
 TOOL_SRC := $(wildcard tools/*.c)
@@ -76,6 +77,10 @@ $(BUILD)/uffd: $(TOOL_SRC) $(BENCH_SRC) $(wildcard tools/*.h bench/*.h) $(BUILD)
 		-o $@ $(TOOL_SRC) $(BENCH_SRC) \
 		$(BUILD)/libuffd.a $(LDLIBS) -ldl -lm
 
+$(TEST_HLP): test/harness.c test/harness.h $(LIB_HDR) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itest -c -o $@ $<
+
 $(BUILD)/test/%: test/%.c $(TEST_HLP) test/harness.h $(BUILD)/libuffd.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(TEST_HLP) $(BUILD)/libuffd.a $(LDLIBS) -ldl
@@ -89,8 +94,11 @@ $(BUILD)/examples/%: examples/%.c $(BUILD)/libuffd.a
 deps:
 	@scripts/deps.sh
 
+# The builds run $(JOBS) compilers at once; the tests run one at a time.
 check: deps
+	$(MAKE) -j$(JOBS) all
 	$(MAKE) check-plain
+	$(MAKE) -j$(JOBS) BUILD=build/asan SAN=asan tests
 	$(MAKE) check-asan
 
 check-plain: all

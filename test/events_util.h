@@ -264,6 +264,7 @@ struct ev_monitor {
 	uintptr_t area;		/* start of the monitored area; follows REMAP */
 	size_t npages;
 	volatile int stop;
+	int running;		/* set by the thread once it is in its loop */
 	int missing, minor, forks, remaps, removes, eexist;
 	int ack_fd;		/* if > 0, a byte is written here after each REMOVE */
 	char err[256];
@@ -336,6 +337,7 @@ static inline void *ev_mon_main(void *p)
 	struct ev_monitor *mo = p;
 	struct uffd_msg m;
 
+	__atomic_store_n(&mo->running, 1, __ATOMIC_RELEASE);
 	for (;;) {
 		int re = t_poll(mo->fd, POLLIN, 10);
 
@@ -359,6 +361,14 @@ static inline void ev_mon_start(struct ev_monitor *mo)
 {
 	if (pthread_create(&mo->thread, NULL, ev_mon_main, mo))
 		t_fail(__FILE__, __LINE__, "pthread_create");
+	/*
+	 * Return once the thread runs: a test that forks right after must not
+	 * fork while the new thread is still starting up (under ASan its
+	 * start-up allocates, and GCC 12's allocator is not fork-safe: a lock
+	 * held at fork() stays held in the child).
+	 */
+	while (!__atomic_load_n(&mo->running, __ATOMIC_ACQUIRE))
+		sched_yield();
 }
 
 static inline void ev_mon_stop(struct ev_monitor *mo)

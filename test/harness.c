@@ -2,6 +2,7 @@
 /* Helpers shared by the conformance tests (see harness.h). */
 #include "harness.h"
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <time.h>
 
 long t_page;
@@ -107,10 +108,36 @@ void t_require(uint64_t features)
 		       (unsigned long long)(features & ~have));
 }
 
+/*
+ * Test memory comes from an arena of its own, far below the area where
+ * mmap(NULL) places mappings, with an unmapped page after each mapping.  A
+ * hole a test punches (munmap) then stays a hole: with mmap(NULL) another
+ * thread (the engine's, or a sanitizer's) can map something into it
+ * between the munmap and the test's next look.  TSan reserves the address
+ * space the arena would use, so there the hint is not given.
+ */
+#define T_ARENA 0x3f0000000000UL
+
+static void *arena_map(size_t len)
+{
+#if !defined(__SANITIZE_THREAD__) && defined(MAP_FIXED_NOREPLACE)
+	static _Atomic uintptr_t next = T_ARENA;
+	uintptr_t a = atomic_fetch_add(&next, len + (size_t)t_page);
+	void *p = mmap((void *)a, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == (void *)a)
+		return p;
+	if (p != MAP_FAILED)
+		munmap(p, len);
+#endif
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+}
+
 void *t_map(size_t npages)
 {
-	void *p = mmap(NULL, npages * (size_t)t_page, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = arena_map(npages * (size_t)t_page);
 
 	if (p == MAP_FAILED)
 		t_fail(__FILE__, __LINE__, "mmap: %s", t_errname(errno));
@@ -308,6 +335,23 @@ int t_vma_count(void)
 		return -1;
 	while ((c = fgetc(f)) != EOF)
 		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+int t_vma_count_in(void *p, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	uintptr_t lo = (uintptr_t)p, hi = lo + len;
+	unsigned long s, e;
+	char line[512];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && s < hi && e > lo)
+			n++;
 	fclose(f);
 	return n;
 }

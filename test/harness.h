@@ -124,8 +124,9 @@ char t_thread_state(pid_t tid);
 /* Run @fn in a forked child; returns its wait status. */
 int t_fork_run(void (*fn)(void *), void *arg);
 
-/* Count of VMAs in /proc/self/maps. */
+/* Count of VMAs in /proc/self/maps; _in: those that overlap [p, p+len). */
 int t_vma_count(void);
+int t_vma_count_in(void *p, size_t len);
 /* /proc/self/pagemap entry of a page. */
 uint64_t t_pagemap(void *p);
 

@@ -16,6 +16,8 @@
  *    protected page afterwards succeeds and the VMA count returns to its
  *    starting value.  The number of pages protected before ENOMEM is printed.
  * Both: un-protected pages are writable without a message at the end.
+ * VMAs are counted in the region only: other threads (the engine's, a
+ * sanitizer's) may map memory of their own meanwhile.
  */
 #include "harness.h"
 
@@ -70,6 +72,10 @@ int main(void)
 	t_init(60);
 	t_require(UFFD_FEATURE_PAGEFAULT_FLAG_WP);
 	emulated = !strcmp(t_engine_name, "emulated");
+#if defined(__SANITIZE_ADDRESS__)
+	if (emulated)
+		t_skip("under ASan: at the VMA limit ASan's own allocator fails first");
+#endif
 	npages = (long)(REGION / (unsigned long)t_page);
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 	base = t_map((size_t)npages);
@@ -77,7 +83,7 @@ int main(void)
 	t_register(fd, base, (size_t)npages, UFFDIO_REGISTER_MODE_WP);
 	/* A first thread: its (cached) stack is part of the baseline. */
 	expect_writable(npages - 2);
-	before = t_vma_count();
+	before = t_vma_count_in(base, REGION);
 
 	for (pg = 0; pg < npages; pg += 2) {
 		if (wp(pg, UFFDIO_WRITEPROTECT_MODE_WP)) {
@@ -87,7 +93,7 @@ int main(void)
 		}
 		done++;
 	}
-	during = t_vma_count();
+	during = t_vma_count_in(base, REGION);
 	printf("%s: %ld of %ld pages protected, then %s; VMAs %d -> %d\n",
 	       t_engine_name, done, npages / 2, err ? t_errname(err) : "done",
 	       before, during);
@@ -118,7 +124,7 @@ int main(void)
 	for (i = 0; i < NSAMPLE; i++)
 		if (i == 0 || sample[i] != sample[i - 1])
 			expect_protected(sample[i]);
-	after = t_vma_count();
+	after = t_vma_count_in(base, REGION);
 	printf("VMAs after un-protecting: %d\n", after);
 	CHECK_EQ(after, before);
 
@@ -127,7 +133,7 @@ int main(void)
 	expect_writable(1);
 	expect_writable(done * 2 - 2);
 	expect_writable(npages - 1);
-	CHECK_EQ(t_vma_count(), before);
+	CHECK_EQ(t_vma_count_in(base, REGION), before);
 	close(fd);
 	return 0;
 }
