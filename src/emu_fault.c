@@ -227,11 +227,10 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 	/* Exponential moving average, 1/8 weight. */
 	atomic_store_explicit(&ctx->rtt_ns, rtt - rtt / 8 + t / 8,
 			      memory_order_relaxed);
-	if (spun) {
+	if (spun)
 		atomic_fetch_add_explicit(&ctx->spin_ns, t < budget ? t : budget,
 					  memory_order_relaxed);
-		spin_learn_faulter(ctx, t, !slept, spun);
-	}
+	spin_learn_faulter(ctx, t, !slept, spun);
 	atomic_fetch_add_explicit(slept ? &ctx->sleeps : &ctx->spin_hits, 1,
 				  memory_order_relaxed);
 	return false;

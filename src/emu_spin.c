@@ -67,7 +67,7 @@ void spin_leave(void)
 
 #define FAULTER_MIN_NS	10000
 #define FAULTER_MAX_NS	150000
-#define READER_GAP_NS	50000
+#define READER_GAP_NS	200000
 
 uint64_t spin_budget_faulter(struct emu_ctx *ctx)
 {
@@ -85,23 +85,29 @@ uint64_t spin_budget_faulter(struct emu_ctx *ctx)
 	       0 : FAULTER_MIN_NS;
 }
 
-/* Learn from one wait: @t ns until resolved, @hit if it came while spinning. */
+/*
+ * Learn from one wait: @t ns until resolved, @hit if it came while spinning,
+ * @spun if this wait spun at all.  A spin that missed halves the limit.  A
+ * wait resolved within FAULTER_MAX_NS -- spun or slept -- moves the limit
+ * towards twice its time: a sleeper's time includes its wake-up, so
+ * spinning that long would have caught it.  Without the second rule a
+ * handler that sleeps is never given the chance to answer a spinner, and
+ * both sides stay in the slow state for good.
+ */
 void spin_learn_faulter(struct emu_ctx *ctx, uint64_t t, bool hit, bool spun)
 {
 	uint64_t lim = atomic_load_explicit(&ctx->spin_limit_ns, memory_order_relaxed);
 
-	if (!spun)
-		return;
-	if (hit) {
+	if (spun && !hit) {
+		lim /= 2;
+	} else if (t < FAULTER_MAX_NS) {
 		uint64_t want = 2 * t < FAULTER_MAX_NS ? 2 * t : FAULTER_MAX_NS;
 
 		if (want < FAULTER_MIN_NS)
 			want = FAULTER_MIN_NS;
 		lim = want > lim ? lim + (want - lim) / 4 : lim - (lim - want) / 8;
-		if (lim < FAULTER_MIN_NS)
-			lim = FAULTER_MIN_NS;
 	} else {
-		lim /= 2;
+		return;
 	}
 	atomic_store_explicit(&ctx->spin_limit_ns, lim, memory_order_relaxed);
 }
