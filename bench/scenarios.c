@@ -401,6 +401,88 @@ static int sc_memcpy(int engine, const struct bench_params *p, struct sample *ou
 }
 
 /*
+ * What one install costs, without a fault: UFFDIO_COPY or UFFDIO_ZEROPAGE
+ * of one page into a registered, missing page, timed call by call.  The
+ * emulated engine's install is page protection work; its yardstick is the
+ * "mprotect-pair" baseline: one page made read-only and back in a populated
+ * mapping, which splits the VMA and merges it again.
+ */
+static int install_loop(int engine, const struct bench_params *p, struct sample *out,
+			bool zero)
+{
+	char *region = bench_map(p->pages), *src = bench_map(1);
+	size_t i;
+	uint64_t t0;
+	int fd = bench_uffd(engine, 0);
+
+	if (fd < 0 || bench_register(fd, region, p->pages, UFFDIO_REGISTER_MODE_MISSING)) {
+		if (fd >= 0)
+			close(fd);
+		munmap(region, p->pages * 4096);
+		munmap(src, 4096);
+		return -1;
+	}
+	bench_fill_page(src, 1);
+	out->lat_ns = bench_lat_alloc(p->pages);
+	out->nlat = p->pages;
+	t0 = bench_now();
+	for (i = 0; i < p->pages; i++) {
+		uintptr_t d = (uintptr_t)region + i * 4096;
+		struct uffdio_copy c = { d, (uintptr_t)src, 4096, 0, 0 };
+		struct uffdio_zeropage z = { { d, 4096 }, 0, 0 };
+		uint64_t s = bench_now();
+
+		if (zero)
+			uffd_ioctl(fd, UFFDIO_ZEROPAGE, &z);
+		else
+			uffd_ioctl(fd, UFFDIO_COPY, &c);
+		out->lat_ns[i] = bench_now() - s;
+	}
+	out->wall_ns = bench_now() - t0;
+	out->faults = out->pages = p->pages;
+	close(fd);
+	munmap(region, p->pages * 4096);
+	munmap(src, 4096);
+	return 0;
+}
+
+static int sc_install_copy(int engine, const struct bench_params *p, struct sample *out)
+{
+	return install_loop(engine, p, out, false);
+}
+
+static int sc_install_zero(int engine, const struct bench_params *p, struct sample *out)
+{
+	return install_loop(engine, p, out, true);
+}
+
+static int sc_mprotect_pair(int engine, const struct bench_params *p, struct sample *out)
+{
+	char *region = bench_map(p->pages + 2);
+	size_t i;
+	uint64_t t0;
+
+	(void)engine;
+	memset(region, 1, (p->pages + 2) * 4096);
+	out->lat_ns = bench_lat_alloc(p->pages);
+	out->nlat = p->pages;
+	t0 = bench_now();
+	for (i = 0; i < p->pages; i++) {
+		char *a = region + (i + 1) * 4096;
+		uint64_t s = bench_now();
+
+		mprotect(a, 4096, PROT_READ);
+		mprotect(a, 4096, PROT_READ | PROT_WRITE);
+		out->lat_ns[i] = bench_now() - s;
+	}
+	out->wall_ns = bench_now() - t0;
+	out->faults = p->pages;
+	out->pages = 0;
+	munmap(region, (p->pages + 2) * 4096);
+	return 0;
+}
+
+/*
  * The cost of going through uffd_ioctl() instead of ioctl(2): UFFDIO_WAKE
  * on an empty range, the cheapest uffd ioctl.  On the kernel engine the
  * "raw" variant calls ioctl(2) directly.
@@ -464,6 +546,9 @@ const struct scenario bench_scenarios[] = {
 	{ "threads", "2x2", sc_missing_copy, P(8192, 2, 2, 1, false), false, "fault" },
 	{ "threads", "4x4", sc_missing_copy, P(8192, 4, 4, 1, false), false, "fault" },
 	{ "threads", "8x8", sc_missing_copy, P(8192, 8, 8, 1, false), false, "fault" },
+	{ "install", "copy", sc_install_copy, P(16384, 1, 0, 0, false), false, "COPY" },
+	{ "install", "zeropage", sc_install_zero, P(16384, 1, 0, 0, false), false, "ZEROPAGE" },
+	{ "baseline", "mprotect-pair", sc_mprotect_pair, P(16384, 1, 0, 0, false), true, "pair" },
 	{ "baseline", "first-touch", sc_first_touch, P(16384, 1, 0, 0, false), true, "page" },
 	{ "baseline", "memcpy-4k", sc_memcpy, P(16384, 1, 0, 0, false), true, "copy" },
 	{ "ioctl", "uffd_ioctl", sc_ioctl_uffd, P(200000, 1, 0, 0, false), false, "ioctl" },

@@ -397,8 +397,14 @@ int op_register(struct emu_ctx *ctx, void *arg)
 		uintptr_t a;
 
 		/* Per VMA, in the kernel's order: EINVAL, EPERM, then EBUSY. */
+		/*
+		 * VM_WRITE implies VM_MAYWRITE: only a shared VMA without
+		 * PROT_WRITE needs smaps, whose read walks every page table
+		 * of the process.
+		 */
 		if (v[i].shared)
-			v[i].maywrite = maps_maywrite(v[i].start);
+			v[i].maywrite = (v[i].prot & PROT_WRITE) ||
+					maps_maywrite(v[i].start);
 		err = vma_kind(&v[i], &v[i].kind);
 		if (err)
 			goto out;
