@@ -186,6 +186,7 @@ struct emu_ctx {
 	pthread_mutex_t conn_lock;
 	uint64_t next_id;
 	_Atomic int nfds;		/* descriptors of ours naming it */
+	_Atomic uint32_t gen;		/* incarnation: +1 each time the index is handed out */
 
 	/* Orphan policy (orphan.c): 0 = wait, as the kernel. */
 	_Atomic int orphan_policy;

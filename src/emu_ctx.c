@@ -367,9 +367,17 @@ static bool ctx_finalize(struct emu_ctx *ctx);
  */
 enum svc_kind { SVC_WFD, SVC_LISTEN, SVC_CONN };
 
+/*
+ * What the service thread polls, collected under emu_lock and acted on
+ * after poll() without it.  Meanwhile the context may have been released
+ * and its index handed out again (its descriptors then name other files):
+ * an entry acts only on the incarnation it was collected for (gen), and a
+ * reader's disappearance is checked again, under the lock, on the
+ * context's current descriptors.
+ */
 struct svc_entry {
 	struct emu_ctx *ctx;
-	uint32_t index;
+	uint32_t index, gen;
 	enum svc_kind kind;
 	int conn;		/* SVC_CONN: index in ctx->conns */
 };
@@ -414,14 +422,16 @@ static void *svc_main(void *arg)
 			    ctx->wfd < 0)
 				continue;
 			pfd[n] = (struct pollfd){ ctx->wfd, 0, 0 };	/* POLLERR */
-			who[n++] = (struct svc_entry){ ctx, ctx->index, SVC_WFD, 0 };
+			who[n++] = (struct svc_entry){ ctx, ctx->index, ctx->gen, SVC_WFD, 0 };
 			if (ctx->lfd >= 0) {
 				pfd[n] = (struct pollfd){ ctx->lfd, POLLIN, 0 };
-				who[n++] = (struct svc_entry){ ctx, ctx->index, SVC_LISTEN, 0 };
+				who[n++] = (struct svc_entry){ ctx, ctx->index, ctx->gen,
+							      SVC_LISTEN, 0 };
 			}
 			for (c = 0; c < ctx->nconns; c++) {
 				pfd[n] = (struct pollfd){ ctx->conns[c].fd, POLLIN, 0 };
-				who[n++] = (struct svc_entry){ ctx, ctx->index, SVC_CONN, c };
+				who[n++] = (struct svc_entry){ ctx, ctx->index, ctx->gen,
+							      SVC_CONN, c };
 			}
 		}
 		emu_lock_release(&saved);
@@ -448,13 +458,19 @@ static void *svc_main(void *arg)
 			if (!pfd[i].revents)
 				continue;
 			if (e->kind == SVC_WFD) {
+				/* Re-checked under the lock, on the current wfd. */
 				if (pfd[i].revents & (POLLERR | POLLNVAL))
-					ctx_release(e->ctx);
+					ctx_check_closed(e->ctx);
 				continue;
 			}
 			ctx = ctx_acquire(e->index);
 			if (!ctx)
 				continue;
+			if (ctx->gen != e->gen ||
+			    (e->kind == SVC_CONN && e->conn >= ctx->nconns)) {
+				ctx_put(ctx);
+				continue;
+			}
 			if (e->kind == SVC_LISTEN) {
 				emu_lock_acquire(&saved);
 				remote_accept(ctx);
@@ -601,6 +617,7 @@ struct emu_ctx *ctx_alloc(void)
 		ctx->index = idx;
 		atomic_store_explicit(&ctx_table[idx], ctx, memory_order_release);
 	}
+	ctx->gen++;
 	ctx->remote = false;
 	ctx->conn = ctx->lfd = -1;
 	ctx->staging = NULL;
