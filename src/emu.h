@@ -54,6 +54,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include "internal.h"
@@ -331,6 +332,17 @@ int op_move(struct emu_ctx *ctx, void *arg);
 int op_writeprotect(struct emu_ctx *ctx, void *arg);
 int op_continue(struct emu_ctx *ctx, void *arg);
 void pages_unregister_all(struct emu_ctx *ctx, bool in_child);
+
+/*
+ * The protection a write-protected page gets: @prot without PROT_WRITE.
+ * A PROT_WRITE-only mapping is readable all the same (no MMU the kernel
+ * supports has write-only pages: a read of it succeeds), so it keeps
+ * PROT_READ -- else write-protecting it would make reads fault.
+ */
+static inline int prot_wp(int prot)
+{
+	return (prot & PROT_WRITE) ? (prot & ~PROT_WRITE) | PROT_READ : prot;
+}
 
 /* Memory map (emu_maps.c). */
 struct vma {

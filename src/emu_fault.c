@@ -319,7 +319,7 @@ static int wp_marker_read(pageword_t *pw, uintptr_t addr)
 	if ((w & (PS_BUSY | PS_MISSING | PS_WP)) != (PS_MISSING | PS_WP) ||
 	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
 		return F_DONE;
-	prot = PS_PROT(w) & ~PROT_WRITE;
+	prot = prot_wp(PS_PROT(w));
 	real_mprotect((void *)page, EMU_PAGE_SIZE, prot);
 	guard_remove(page, EMU_PAGE_SIZE);
 	if (prot & PROT_READ)

@@ -157,7 +157,7 @@ static long install_shared(uintptr_t dst, uintptr_t src, size_t src_ok,
 
 	if (r <= 0)
 		return r;
-	if (wp && real_mprotect((void *)dst, (size_t)r, prot & ~PROT_WRITE))
+	if (wp && real_mprotect((void *)dst, (size_t)r, prot_wp(prot)))
 		return -errno;
 	guard_remove(dst, (size_t)r);
 	return r;
@@ -329,7 +329,7 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 				   false);
 	else
 		r = install(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot,
-			    wp ? prot & ~PROT_WRITE : prot);
+			    wp ? prot_wp(prot) : prot);
 	if (r < 0) {
 		release_run(dst, claimed, 0, 0);
 		return r;
@@ -808,7 +808,7 @@ static long fill_continue(uintptr_t dst, size_t len, bool wp)
 		}
 		if (wp)
 			real_mprotect((void *)a, EMU_PAGE_SIZE,
-				      PS_PROT(w0) & ~PROT_WRITE);
+				      prot_wp(PS_PROT(w0)));
 		guard_remove(a, EMU_PAGE_SIZE);
 		/* Mapped now, as the kernel's CONTINUE installs the PTE. */
 		if (PS_PROT(w0) & PROT_READ)

@@ -415,7 +415,7 @@ static void reprotect_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w,
 		v = (v & ~PS_PROT_MASK) | ((uint32_t)prot << PS_PROT_SHIFT);
 		/* A write-protected page stays read-only. */
 		if ((v & PS_WP) && !(v & PS_MISSING))
-			real_mprotect((void *)a, EMU_PAGE_SIZE, prot & ~PROT_WRITE);
+			real_mprotect((void *)a, EMU_PAGE_SIZE, prot_wp(prot));
 		atomic_store(pw, v & ~PS_BUSY);
 	}
 }

@@ -235,7 +235,7 @@ static int word_prot(uint32_t w, int vma_prot)
 	int p = PS_CTX(w) ? PS_PROT(w) : vma_prot;
 
 	if ((w & PS_WP) && !(w & PS_MISSING))
-		p &= ~PROT_WRITE;
+		p = prot_wp(p);
 	return p;
 }
 

@@ -109,12 +109,19 @@ static void strip_existing_masks(void)
 			continue;
 		if (a.sa_handler == SIG_DFL || a.sa_handler == SIG_IGN)
 			continue;
+		/*
+		 * Only signals' bits are compared: past the kernel's 64, the
+		 * C library's sigset_t is whatever its stack held.
+		 */
 		{
-			sigset_t before = a.sa_mask;
+			bool blocks = false;
+			int s2;
 
-			sig_strip_mask(&a.sa_mask);
-			if (!memcmp(&before, &a.sa_mask, sizeof(before)))
+			for (s2 = 1; s2 < NSIG_MAX && !blocks; s2++)
+				blocks = sig_is_ours(s2) && sigismember(&a.sa_mask, s2) == 1;
+			if (!blocks)
 				continue;
+			sig_strip_mask(&a.sa_mask);
 		}
 		real_sigaction(sig, &a, NULL);
 	}

@@ -99,7 +99,7 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 				continue;
 			if (real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
 				     (j - i) * EMU_PAGE_SIZE,
-				     ro[i] == 1 ? prot & ~PROT_WRITE : prot)) {
+				     ro[i] == 1 ? prot_wp(prot) : prot)) {
 				err = -errno;
 			}
 			if (err) {
