@@ -174,9 +174,11 @@ VG_FLAGS := --tool=memcheck --error-exitcode=99 --track-origins=no \
 #   t_event_remap_grow: valgrind's mremap refuses to grow the mapping in
 #     place (ENOMEM), which succeeds natively;
 #   t_preload_seccomp: valgrind 3.19 does not know the userfaultfd system
-#     call and answers ENOSYS itself, before the seccomp filter is reached.
+#     call and answers ENOSYS itself, before the seccomp filter is reached;
+#   t_wp_vma_limit: its ~65,000 VMAs exceed valgrind's segment table
+#     ("VG_N_SEGMENTS is too low").
 VG_SKIP := t_chain_resethand t_chain_signal_fn t_sigbus_forced t_unregister_wp_no_wake \
-	t_event_remap_dontunmap t_event_remap_grow t_preload_seccomp
+	t_event_remap_dontunmap t_event_remap_grow t_preload_seccomp t_wp_vma_limit
 
 check-valgrind: hardening-deps tests
 	@mkdir -p $(VG_DIR)/test
