@@ -47,6 +47,10 @@
 #define WPAGES		32
 #define CANARY_PAGES	16
 
+
+/* libFuzzer's timer (SIGALRM) interrupts blocking calls: retry them. */
+#define RETRY(call) ({ ssize_t r_; do r_ = (call); while (r_ < 0 && errno == EINTR); r_; })
+
 static pid_t owner = -1;
 static struct sockaddr_un owner_sa;
 static socklen_t owner_salen;
@@ -164,7 +168,7 @@ static void setup(void)
 		owner_main(sv[1]);
 	}
 	close(sv[1]);
-	if (recvmsg(sv[0], &mh, 0) != 1 || !CMSG_FIRSTHDR(&mh)) {
+	if (RETRY(recvmsg(sv[0], &mh, 0)) != 1 || !CMSG_FIRSTHDR(&mh)) {
 		owner_check("at start");
 		die("no descriptor from the owner");
 	}
@@ -337,7 +341,7 @@ static void *hello_reply(int s, bool *ok)
 	int k = 0;
 
 	memset(cm, 0, sizeof(cm));
-	n = recvmsg(s, &mh, MSG_CMSG_CLOEXEC);
+	n = RETRY(recvmsg(s, &mh, MSG_CMSG_CLOEXEC));
 	if (n < 0)
 		mh.msg_controllen = 0;
 	*ok = n == (ssize_t)sizeof(rep) && rep.magic == RPC_MAGIC && !rep.error;
@@ -367,7 +371,7 @@ static void owner_alive(void)
 	bool ok;
 	int s = connect_owner();
 
-	if (send(s, &h, sizeof(h), MSG_NOSIGNAL) != sizeof(h))
+	if (RETRY(send(s, &h, sizeof(h), MSG_NOSIGNAL)) != sizeof(h))
 		die("send hello");
 	staging = hello_reply(s, &ok);
 	if (!ok) {
@@ -384,11 +388,24 @@ static void owner_alive(void)
 	rq.id = 77;
 	rq.request = UFFDIO_WAKE;
 	memcpy(rq.arg, (uint64_t[2]){ WIN, PG }, 16);
-	if (send(s, &rq, sizeof(rq), MSG_NOSIGNAL) != sizeof(rq) ||
-	    recv(s, &rp, sizeof(rp), 0) != sizeof(rp) || rp.id != 77 || rp.ret != 0) {
-		owner_check("after a failure");
-		fprintf(stderr, "fuzz_rpc: the owner does not serve a valid request\n");
-		abort();
+	memset(&rp, 0, sizeof(rp));
+	{
+		ssize_t sn = RETRY(send(s, &rq, sizeof(rq), MSG_NOSIGNAL)), rn = -2;
+		int e = errno;
+
+		if (sn == (ssize_t)sizeof(rq)) {
+			rn = RETRY(recv(s, &rp, sizeof(rp), 0));
+			e = errno;
+		}
+		if (sn != (ssize_t)sizeof(rq) || rn != (ssize_t)sizeof(rp) ||
+		    rp.id != 77 || rp.ret != 0) {
+			owner_check("after a failure");
+			fprintf(stderr, "fuzz_rpc: the owner does not serve a valid "
+				"request: send %zd recv %zd (%s) id %llu ret %lld\n",
+				sn, rn, strerror(e), (unsigned long long)rp.id,
+				(long long)rp.ret);
+			abort();
+		}
 	}
 	if (staging)
 		munmap(staging, RPC_STAGING_SIZE);
@@ -414,7 +431,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (u8(&in) % 8 == 0)
 			h.version = u8(&in);
-		if (send(s, &h, sizeof(h), MSG_NOSIGNAL) == sizeof(h))
+		if (RETRY(send(s, &h, sizeof(h), MSG_NOSIGNAL)) == sizeof(h))
 			staging = hello_reply(s, &ok);
 	} else {
 		size_t n = u8(&in) % 32;
@@ -422,7 +439,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		for (i = 0; i < n; i++)
 			buf[i] = u8(&in);
-		if (send(s, buf, n, MSG_NOSIGNAL) == (ssize_t)n)
+		if (RETRY(send(s, buf, n, MSG_NOSIGNAL)) == (ssize_t)n)
 			staging = hello_reply(s, &ok);
 	}
 	while (ok && in.n && npk++ < 16) {
@@ -434,9 +451,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			make_request(&in, &rq);
 			if (staging && u8(&in) % 2)
 				memset(staging, u8(&in), 3 * PG);
-			if (send(s, &rq, sizeof(rq), MSG_NOSIGNAL) != sizeof(rq))
+			if (RETRY(send(s, &rq, sizeof(rq), MSG_NOSIGNAL)) != sizeof(rq))
 				break;
-			r = recv(s, &rp, sizeof(rp), 0);
+			r = RETRY(recv(s, &rp, sizeof(rp), 0));
 			if (r < 0 && errno == EAGAIN) {
 				owner_check("after a failure");
 				fprintf(stderr, "fuzz_rpc: no reply within 5 s\n");
@@ -455,7 +472,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			for (i = 0; i < n && i < sizeof(buf); i++)
 				buf[i] = u8(&in);
-			if (send(s, buf, n < sizeof(buf) ? n : sizeof(buf), MSG_NOSIGNAL) < 0)
+			if (RETRY(send(s, buf, n < sizeof(buf) ? n : sizeof(buf), MSG_NOSIGNAL)) < 0)
 				break;
 		}
 	}

@@ -361,7 +361,13 @@ bool remote_serve(struct emu_ctx *ctx, int i)
 		undefer_wake(rq.request, &u, &wake_len, rp.ret);
 	}
 	memcpy(rp.arg, u.raw, sizeof(rp.arg));
-	ok = send(c->fd, &rp, sizeof(rp), MSG_NOSIGNAL) == (ssize_t)sizeof(rp);
+	/*
+	 * Never wait for a client: one that sends requests without reading
+	 * the replies (ours waits for each) would stop this thread, and with
+	 * it every other client.  A full socket buffer drops the connection.
+	 */
+	ok = send(c->fd, &rp, sizeof(rp), MSG_NOSIGNAL | MSG_DONTWAIT) ==
+	     (ssize_t)sizeof(rp);
 	if (wake_len) {
 		wake_range(ctx, wake_start, wake_len);
 		queue_drain_stale_hint(ctx);
