@@ -280,6 +280,30 @@ static bool src_readable(uintptr_t src, size_t src_ok)
 	       !safe_read(&b, (void *)(src + EMU_PAGE_SIZE - 1), 1);
 }
 
+/*
+ * Source pages in a registered range that are write-protected but were
+ * never populated carry a marker the kernel's read of the source (pwrite
+ * from it) cannot pass, where the kernel itself would read zeros: a read
+ * does not fault on write protection.  Read one byte of each such page
+ * first, as an access of our own: the fault handler maps the zero page
+ * under the marker, as it does for the application's reads.  Pages that
+ * stay unreadable (missing, PROT_NONE) fail later, as before.
+ */
+static void src_prefault(uintptr_t src, size_t src_ok, size_t len)
+{
+	uintptr_t a, end = src + (src_ok < len ? src_ok : len);
+	char b;
+
+	for (a = src & EMU_PAGE_MASK; a < end; a += EMU_PAGE_SIZE) {
+		pageword_t *pw = pt_word(a);
+		uint32_t w = pw ? atomic_load(pw) : 0;
+
+		if ((w & (PS_WP | PS_MISSING)) == (PS_WP | PS_MISSING) &&
+		    safe_read(&b, (void *)(a > src ? a : src), 1))
+			break;
+	}
+}
+
 static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		      bool wp)
 {
@@ -293,6 +317,7 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		return err;
 	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
 		return -EINVAL;
+	src_prefault(src, src_ok, len);
 	/*
 	 * A source that overlaps the destination: the kernel copies page by
 	 * page, each source page read (and so faulted in) before its
