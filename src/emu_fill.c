@@ -69,7 +69,12 @@ static bool page_claim(uintptr_t a, enum fill_kind kind, bool wait)
 	uint32_t w = atomic_load(pw);
 	uint32_t refuse = 0;
 
-	if (kind != FILL_COPY)
+	/*
+	 * The kernel installs a COPY over a WP or POISON marker, and a shmem
+	 * ZEROPAGE too (both go through the install that accepts markers);
+	 * an anonymous ZEROPAGE, MOVE and CONTINUE want a truly empty entry.
+	 */
+	if (kind != FILL_COPY && !(kind == FILL_ZERO && (w & PS_SHARED)))
 		refuse |= PS_WP | PS_POISON;
 	for (;;) {
 		if (w & PS_BUSY) {
@@ -412,7 +417,8 @@ static long fill_zero(uintptr_t dst, size_t len)
 			}
 			bytes = i * EMU_PAGE_SIZE;
 		}
-		release_run(dst, bytes / EMU_PAGE_SIZE, PS_MISSING, 0);
+		/* A WP marker replaced (shmem) leaves the page unprotected. */
+		release_run(dst, bytes / EMU_PAGE_SIZE, PS_MISSING | PS_WP, 0);
 		release_run_tail(dst, bytes / EMU_PAGE_SIZE, claimed);
 		return bytes ? (long)bytes : r;
 	}
