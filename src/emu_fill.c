@@ -303,7 +303,8 @@ static void src_prefault(uintptr_t src, size_t src_ok, size_t len)
 		pageword_t *pw = pt_word(a);
 		uint32_t w = pw ? atomic_load(pw) : 0;
 
-		if ((w & (PS_WP | PS_MISSING)) == (PS_WP | PS_MISSING) &&
+		/* (Not a page we hold BUSY ourselves: src may be dst.) */
+		if ((w & (PS_WP | PS_MISSING | PS_BUSY)) == (PS_WP | PS_MISSING) &&
 		    safe_read(&b, (void *)(a > src ? a : src), 1))
 			break;
 	}
@@ -322,7 +323,6 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		return err;
 	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
 		return -EINVAL;
-	src_prefault(src, src_ok, len);
 	/*
 	 * A source that overlaps the destination: the kernel copies page by
 	 * page, each source page read (and so faulted in) before its
@@ -353,6 +353,8 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		claimed = drop_cached(dst, claimed);
 	if (!claimed)
 		return src_readable(src, src_ok) ? -EEXIST : -EFAULT;
+	/* Only the source of the pages being installed, as the kernel reads. */
+	src_prefault(src, src_ok, claimed * EMU_PAGE_SIZE);
 	prot = PS_PROT(w0);
 	if (w0 & PS_SHARED)
 		r = install_shared(dst, src, src_ok, claimed * EMU_PAGE_SIZE, prot, wp,

@@ -64,6 +64,9 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 
 			nw[i] = w;
 			ro[i] = 0;
+			/* A poisoned page stays poisoned, as in the kernel. */
+			if (w & PS_POISON)
+				continue;
 			if (enable) {
 				if (w & PS_WP)
 					continue;
