@@ -289,10 +289,12 @@ static bool src_readable(uintptr_t src, size_t src_ok)
  * Source pages in a registered range that are write-protected but were
  * never populated carry a marker the kernel's read of the source (pwrite
  * from it) cannot pass, where the kernel itself would read zeros: a read
- * does not fault on write protection.  Read one byte of each such page
- * first, as an access of our own: the fault handler maps the zero page
- * under the marker, as it does for the application's reads.  Pages that
- * stay unreadable (missing, PROT_NONE) fail later, as before.
+ * does not fault on write protection.  So read one byte of each source
+ * page first, in order, as an access of our own: the fault handler maps
+ * the zero page under a marker, as it does for the application's reads.
+ * Stop at the first page that cannot be read (missing, PROT_NONE, a hole):
+ * the kernel's copy stops there too and never reads what follows (K18).
+ * A page we hold BUSY ourselves (src overlapping dst) is not touched.
  */
 static void src_prefault(uintptr_t src, size_t src_ok, size_t len)
 {
@@ -303,9 +305,7 @@ static void src_prefault(uintptr_t src, size_t src_ok, size_t len)
 		pageword_t *pw = pt_word(a);
 		uint32_t w = pw ? atomic_load(pw) : 0;
 
-		/* (Not a page we hold BUSY ourselves: src may be dst.) */
-		if ((w & (PS_WP | PS_MISSING | PS_BUSY)) == (PS_WP | PS_MISSING) &&
-		    safe_read(&b, (void *)(a > src ? a : src), 1))
+		if ((w & PS_BUSY) || safe_read(&b, (void *)(a > src ? a : src), 1))
 			break;
 	}
 }

@@ -303,6 +303,13 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			nw[i] |= w & (PS_WP | PS_MISSING);
 		else if (same && (w & PS_WP) && !(w & PS_MISSING))
 			act[i] = ACT_UNPROTECT;
+		else if (same && (w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_MISSING))
+			/*
+			 * A WP marker outlives the WP mode, as the kernel's
+			 * PTE marker does: it faults as missing, takes a COPY,
+			 * and makes ZEROPAGE and POISON say EEXIST (K17).
+			 */
+			nw[i] |= PS_WP | PS_MISSING;
 		if (same && (w & PS_POISON))
 			nw[i] |= PS_POISON | PS_MISSING;
 		if (marked) {
