@@ -165,6 +165,9 @@ static long install_shared(uintptr_t dst, uintptr_t src, size_t src_ok,
 	if (wp && real_mprotect((void *)dst, (size_t)r, prot_wp(prot)))
 		return -errno;
 	guard_remove(dst, (size_t)r);
+	/* Mapped now, as the kernel's install maps the PTE at once (K7). */
+	if (prot & PROT_READ)
+		real_madvise((void *)dst, (size_t)r, MADV_POPULATE_READ);
 	return r;
 }
 
