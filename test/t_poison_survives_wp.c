@@ -5,47 +5,10 @@
  * writable.  Found by fuzz_ioctl: the emulated engine turned the poison
  * into a WP marker and dropped it on un-protect.
  */
-#include "harness.h"
-#include <setjmp.h>
-
-static sigjmp_buf env;
-static volatile int nsig, last_signo, last_code;
-static void *volatile last_addr;
-
-static void on_bus(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	last_signo = sig;
-	last_code = si->si_code;
-	last_addr = si->si_addr;
-	nsig++;
-	siglongjmp(env, 1);
-}
-
-static int try_access(volatile char *a, int write)
-{
-	last_signo = 0;
-	last_addr = NULL;
-	if (sigsetjmp(env, 1) == 0) {
-		if (write)
-			*a = 1;
-		else
-			(void)*a;
-		return 0;
-	}
-	return last_signo;
-}
-
-static void expect_bus(char *a, int write)
-{
-	CHECK_EQ(try_access(a, write), SIGBUS);
-	CHECK_EQ(last_code, BUS_ADRERR);
-	CHECK_MSG(last_addr == a, "si_addr %p, expected %p", last_addr, (void *)a);
-}
+#include "sigbus_util.h"
 
 int main(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_bus, .sa_flags = SA_SIGINFO };
 	struct uffdio_writeprotect wp;
 	struct uffdio_poison po;
 	char *p;
@@ -54,8 +17,7 @@ int main(void)
 	t_init(30);
 	t_require(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_POISON |
 		  UFFD_FEATURE_WP_UNPOPULATED);
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGBUS, &sa, NULL));
+	bus_catch();
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, UFFD_FEATURE_WP_UNPOPULATED);
 	p = t_map(3);
 	memset(p, 0x21, 3 * (size_t)t_page);
@@ -68,14 +30,14 @@ int main(void)
 	wp = (struct uffdio_writeprotect){ { (uintptr_t)p, 3 * (uint64_t)t_page },
 					   UFFDIO_WRITEPROTECT_MODE_WP };
 	CHECK_OK(uffd_ioctl(fd, UFFDIO_WRITEPROTECT, &wp));
-	expect_bus(p + t_page + 3, 0);
+	bus_expect(p + t_page + 3, 0);
 	wp.mode = 0;
 	CHECK_OK(uffd_ioctl(fd, UFFDIO_WRITEPROTECT, &wp));
-	expect_bus(p + t_page + 5, 0);
-	expect_bus(p + t_page, 1);
+	bus_expect(p + t_page + 5, 0);
+	bus_expect(p + t_page, 1);
 	/* The neighbours are unprotected and keep their contents. */
-	CHECK_EQ(try_access(p + 9, 1), 0);
-	CHECK_EQ(try_access(p + 2 * t_page, 1), 0);
+	CHECK_EQ(bus_try(p + 9, 1, 1), 0);
+	CHECK_EQ(bus_try(p + 2 * t_page, 1, 1), 0);
 	CHECK_EQ(p[10], 0x21);
 	CHECK_EQ(p[2 * t_page + 1], 0x21);
 	close(fd);

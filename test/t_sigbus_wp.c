@@ -5,39 +5,10 @@
  * without a signal; after UFFDIO_WRITEPROTECT mode 0 the write works.
  * A MISSING|WP range behaves the same for its protected page.
  */
-#include "harness.h"
-#include <setjmp.h>
-
-static sigjmp_buf env;
-static volatile int nsig, last_signo, last_code;
-static void *volatile last_addr;
-
-static void on_bus(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	last_signo = sig;
-	last_code = si->si_code;
-	last_addr = si->si_addr;
-	nsig++;
-	siglongjmp(env, 1);
-}
-
-static int try_access(volatile char *a, int write, char v)
-{
-	last_signo = 0;
-	if (sigsetjmp(env, 1) == 0) {
-		if (write)
-			*a = v;
-		else
-			(void)*a;
-		return 0;
-	}
-	return last_signo;
-}
+#include "sigbus_util.h"
 
 int main(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_bus, .sa_flags = SA_SIGINFO };
 	struct uffdio_writeprotect wp;
 	struct uffd_msg m;
 	char *p;
@@ -45,8 +16,7 @@ int main(void)
 
 	t_init(30);
 	t_require(UFFD_FEATURE_SIGBUS | UFFD_FEATURE_PAGEFAULT_FLAG_WP);
-	sigemptyset(&sa.sa_mask);
-	CHECK_OK(sigaction(SIGBUS, &sa, NULL));
+	bus_catch();
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, UFFD_FEATURE_SIGBUS);
 	p = t_map(2);
 	memset(p, 0x66, 2 * (size_t)t_page);
@@ -56,26 +26,26 @@ int main(void)
 					   UFFDIO_WRITEPROTECT_MODE_WP };
 	CHECK_OK(uffd_ioctl(fd, UFFDIO_WRITEPROTECT, &wp));
 
-	CHECK_EQ(try_access(p + 0x345, 0, 0), 0);
-	CHECK_EQ(try_access(p + 0x345, 1, 0x67), SIGBUS);
-	CHECK_EQ(last_code, BUS_ADRERR);
-	CHECK(last_addr == p + 0x345);
+	CHECK_EQ(bus_try(p + 0x345, 0, 0), 0);
+	CHECK_EQ(bus_try(p + 0x345, 1, 0x67), SIGBUS);
+	CHECK_EQ(bus_code, BUS_ADRERR);
+	CHECK(bus_addr == p + 0x345);
 	CHECK_EQ(p[0x345], 0x66);
-	CHECK_EQ(try_access(p + t_page + 0xffe, 1, 0x68), SIGBUS);
-	CHECK_EQ(last_code, BUS_ADRERR);
-	CHECK(last_addr == p + t_page + 0xffe);
-	CHECK_EQ(try_access(p + t_page, 0, 0), 0);
-	CHECK_EQ(nsig, 2);
+	CHECK_EQ(bus_try(p + t_page + 0xffe, 1, 0x68), SIGBUS);
+	CHECK_EQ(bus_code, BUS_ADRERR);
+	CHECK(bus_addr == p + t_page + 0xffe);
+	CHECK_EQ(bus_try(p + t_page, 0, 0), 0);
+	CHECK_EQ(bus_count, 2);
 	CHECK_EQ(t_poll(fd, POLLIN, 50), 0);
 	CHECK_ERR(read(fd, &m, sizeof(m)), EAGAIN);
 
 	wp.mode = 0;
 	CHECK_OK(uffd_ioctl(fd, UFFDIO_WRITEPROTECT, &wp));
-	CHECK_EQ(try_access(p + 0x345, 1, 0x67), 0);
-	CHECK_EQ(try_access(p + t_page + 0xffe, 1, 0x68), 0);
+	CHECK_EQ(bus_try(p + 0x345, 1, 0x67), 0);
+	CHECK_EQ(bus_try(p + t_page + 0xffe, 1, 0x68), 0);
 	CHECK_EQ(p[0x345], 0x67);
 	CHECK_EQ(p[t_page + 0xffe], 0x68);
-	CHECK_EQ(nsig, 2);
+	CHECK_EQ(bus_count, 2);
 	close(fd);
 	return 0;
 }
