@@ -81,7 +81,7 @@ $(TEST_HLP): test/harness.c test/harness.h $(LIB_HDR) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itest -c -o $@ $<
 
-$(BUILD)/test/%: test/%.c $(TEST_HLP) test/harness.h $(BUILD)/libuffd.a
+$(BUILD)/test/%: test/%.c $(TEST_HLP) $(wildcard test/*.h) $(BUILD)/libuffd.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itest -o $@ $< $(TEST_HLP) $(BUILD)/libuffd.a $(LDLIBS) -ldl
 

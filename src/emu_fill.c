@@ -151,6 +151,17 @@ static void release_run_tail(uintptr_t dst, size_t first, size_t claimed)
 }
 
 /*
+ * Shmem pages now in the page cache: drop our markers and map them in the
+ * registered range at once, as the kernel's install maps the PTE (K7).
+ */
+static void shared_map(uintptr_t a, size_t len, int prot)
+{
+	guard_remove(a, len);
+	if (prot & PROT_READ)
+		real_madvise((void *)a, len, MADV_POPULATE_READ);
+}
+
+/*
  * Into shared shmem: the page cache first (through the file), then the
  * markers go, so our mapping shows the page whole.  @zero: zeros, not
  * @src (UFFDIO_ZEROPAGE).
@@ -164,10 +175,7 @@ static long install_shared(uintptr_t dst, uintptr_t src, size_t src_ok,
 		return r;
 	if (wp && real_mprotect((void *)dst, (size_t)r, prot_wp(prot)))
 		return -errno;
-	guard_remove(dst, (size_t)r);
-	/* Mapped now, as the kernel's install maps the PTE at once (K7). */
-	if (prot & PROT_READ)
-		real_madvise((void *)dst, (size_t)r, MADV_POPULATE_READ);
+	shared_map(dst, (size_t)r, prot);
 	return r;
 }
 
@@ -845,10 +853,7 @@ static long fill_continue(uintptr_t dst, size_t len, bool wp)
 		if (wp)
 			real_mprotect((void *)a, EMU_PAGE_SIZE,
 				      prot_wp(PS_PROT(w0)));
-		guard_remove(a, EMU_PAGE_SIZE);
-		/* Mapped now, as the kernel's CONTINUE installs the PTE. */
-		if (PS_PROT(w0) & PROT_READ)
-			real_madvise((void *)a, EMU_PAGE_SIZE, MADV_POPULATE_READ);
+		shared_map(a, EMU_PAGE_SIZE, PS_PROT(w0));
 		release_run(a, 1, PS_MISSING | PS_WP, wp ? PS_WP : 0);
 	}
 	return i ? (long)(i * EMU_PAGE_SIZE) : err;
