@@ -18,9 +18,8 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include "internal.h"
-#include "emu.h"
+#include "sys.h"
 
 bool auto_prefers_full;
 
@@ -101,44 +100,16 @@ UFFD_EXPORT int uffd_open(int flags)
 	return fd;
 }
 
-/*
- * ioctl(2) issued here rather than through libc's wrapper.  Measured on
- * x86_64 with the kernel's return-stack mitigations: every function
- * return across a system call mispredicts, so a wrapper around libc's
- * ioctl() pays one extra misprediction -- about 10 ns, 3 % of the cheapest
- * uffd ioctl (docs/performance.md).  Issued inline, uffd_ioctl() costs
- * what a direct ioctl() does.
- */
-static inline int sys_ioctl(int fd, unsigned long request, void *arg)
-{
-#if defined(__x86_64__)
-	long r;
-
-	__asm__ __volatile__("syscall"
-			     : "=a"(r)
-			     : "0"((long)SYS_ioctl), "D"((long)fd), "S"(request), "d"(arg)
-			     : "rcx", "r11", "memory");
-	if ((unsigned long)r > -4096UL) {
-		errno = (int)-r;
-		return -1;
-	}
-	return (int)r;
-#else
-	return ioctl(fd, request, arg);
-#endif
-}
-
 UFFD_EXPORT int uffd_ioctl(int fd, unsigned long request, void *arg)
 {
 	int r;
 
 	/* The kernel engine's path: one table lookup, then ioctl(2). */
-	if (fdtab_get(fd))
+	if (emu_is_uffd(fd))
 		return emu_ioctl(fd, request, arg);
 	r = sys_ioctl(fd, request, arg);
 	if (r == 0) {
-		if (request == UFFDIO_REGISTER || request == UFFDIO_UNREGISTER)
-			orphan_kernel_ioctl(fd, request, arg);
+		orphan_kernel_ioctl(fd, request, arg);
 	} else if (errno == ENOTTY && _IOC_TYPE(request) == UFFDIO) {
 		int e = errno;
 
