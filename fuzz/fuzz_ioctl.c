@@ -557,11 +557,38 @@ static bool holes_disturbed(void)
 	return hole_taken(&eng[0]) || hole_taken(&eng[1]);
 }
 
+/*
+ * Low memory for the harness's own mappings, below the sanitizers' shadow
+ * and everybody's top-down mmap()s: the emulated REGISTER reads
+ * /proc/self/maps (and, for a read-only shared VMA, /proc/self/smaps) up
+ * to the range it registers, so a window at the top of the address space
+ * made every input walk the whole process (ASan's shadow included), which
+ * was half the fuzzer's time.  Falls back to anywhere when it runs out.
+ */
+#define LOW_BASE	0x10000000UL
+#define LOW_END		0x70000000UL
+
+static char *low_map(size_t len, int prot)
+{
+	static uintptr_t next = LOW_BASE;
+	char *r;
+
+	while (next + len <= LOW_END) {
+		r = mmap((void *)next, len, prot,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+			 MAP_FIXED_NOREPLACE, -1, 0);
+		next += len;
+		if (r != MAP_FAILED)
+			return r;
+	}
+	return mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		    -1, 0);
+}
+
 /* A fresh window with guard reservations on both sides. */
 static void window_place(struct engine *e)
 {
-	char *r = mmap(NULL, (WPAGES + 32) * PG, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *r = low_map((WPAGES + 32) * PG, PROT_NONE);
 
 	if (r == MAP_FAILED)
 		die("mmap reservation");
@@ -617,8 +644,7 @@ static void setup(void)
 		 * a PROT_NONE fence: what follows the source page must be the
 		 * same for both engines.
 		 */
-		r = mmap(NULL, 5 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			 -1, 0);
+		r = low_map(5 * PG, PROT_READ | PROT_WRITE);
 		if (r == MAP_FAILED)
 			die("mmap scratch");
 		e->scratch = r;

@@ -39,18 +39,57 @@ static bool is_special(const char *name)
 	return false;
 }
 
+/* A number in @base, then one space (or the end of the line). */
+static bool field(char **p, int base, unsigned long long *out)
+{
+	unsigned long long n = 0;
+	char *s = *p;
+	int d;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else
+			break;
+		n = n * (unsigned)base + (unsigned)d;
+	}
+	if (s == *p)
+		return false;
+	*out = n;
+	*p = s;
+	return true;
+}
+
+static bool skip(char **p, char c)
+{
+	if (**p != c)
+		return false;
+	(*p)++;
+	return true;
+}
+
+/* "start-end perms offset major:minor inode   name" (no newline). */
 static bool parse_line(char *line, struct vma *v)
 {
-	unsigned long long s, e, off, ino;
-	char perms[8], dev[16];
-	int pos = 0;
-	char *name;
+	unsigned long long s, e, off, ino, dev;
+	char *p = line, *perms, *name;
 
-	if (sscanf(line, "%llx-%llx %7s %llx %15s %llu %n", &s, &e, perms, &off,
-		   dev, &ino, &pos) < 6)
+	if (!field(&p, 16, &s) || !skip(&p, '-') || !field(&p, 16, &e) ||
+	    !skip(&p, ' '))
 		return false;
-	name = line + pos;
-	name[strcspn(name, "\n")] = '\0';
+	perms = p;
+	if (strnlen(perms, 5) < 5 || perms[4] != ' ')
+		return false;
+	p += 5;
+	if (!field(&p, 16, &off) || !skip(&p, ' ') || !field(&p, 16, &dev) ||
+	    !skip(&p, ':') || !field(&p, 16, &dev) || !skip(&p, ' ') ||
+	    !field(&p, 10, &ino))
+		return false;
+	while (*p == ' ')
+		p++;
+	name = p;
 	memset(v, 0, sizeof(*v));
 	v->start = (uintptr_t)s;
 	v->end = (uintptr_t)e;
@@ -106,7 +145,13 @@ int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
 	if (fd < 0)
 		return -errno;
 	while (!done) {
-		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+		/*
+		 * The kernel formats as many lines as the read asks for: small
+		 * reads stop it soon after the range (the buffer still holds a
+		 * line of PATH_MAX).
+		 */
+		size_t want = sizeof(buf) - 1 - have;
+		ssize_t r = read(fd, buf + have, want < 4096 ? want : 4096);
 		char *line, *nl;
 
 		if (r < 0 && errno == EINTR)
