@@ -182,6 +182,76 @@ static inline int r_copy(struct r_handler *h, void *dst, uint64_t salt, size_t n
 
 #define R_ERR(e) (1ULL << (e))
 
+/* ---- a resolver that holds messages until released ------------------------ */
+
+/*
+ * COPYs the first @resolve_first messages at once, then keeps the messages
+ * it reads (a thread is blocked on each) until @release is set; at the
+ * handler's next tick it resolves them all, and from then on resolves at
+ * once.  COPY may fail only with the errnos in @allowed (R_ERR() mask).
+ * @copied, when given, has one int per page: set when COPY filled it.
+ */
+#define R_HOLD_MAX 256
+
+struct r_hold {
+	char *base;
+	size_t np;
+	uint64_t salt;
+	uint64_t allowed;
+	int *copied;
+	unsigned long resolve_first;
+	unsigned long held;
+	int release;
+	int flushed;
+	struct uffd_msg hold[R_HOLD_MAX];	/* duplicates happen (refaults) */
+};
+
+/* The page number of a fault message, which must be inside the range. */
+static inline size_t r_hold_page(const struct r_hold *r, const struct uffd_msg *m)
+{
+	size_t nr = (size_t)(m->arg.pagefault.address - (uintptr_t)r->base) /
+		    (size_t)t_page;
+
+	CHECK_MSG(nr < r->np, "message for %#llx, outside the range",
+		  (unsigned long long)m->arg.pagefault.address);
+	return nr;
+}
+
+static inline void r_hold_copy(struct r_handler *h, struct r_hold *r,
+			       const struct uffd_msg *m)
+{
+	size_t nr = r_hold_page(r, m);
+
+	if (r_copy(h, r->base + nr * (size_t)t_page, r->salt, nr, r->allowed) == 0 &&
+	    r->copied)
+		__atomic_store_n(&r->copied[nr], 1, __ATOMIC_RELEASE);
+}
+
+/* An r_resolve_fn; h->ctx is the struct r_hold. */
+static inline void r_hold_resolve(struct r_handler *h, const struct uffd_msg *m)
+{
+	struct r_hold *r = h->ctx;
+	unsigned long i;
+
+	if (!m) {
+		/* Tick: once released, resolve what was held. */
+		if (__atomic_load_n(&r->release, __ATOMIC_ACQUIRE) && !r->flushed) {
+			for (i = 0; i < r->held; i++)
+				r_hold_copy(h, r, &r->hold[i]);
+			r->flushed = 1;
+		}
+		return;
+	}
+	if (__atomic_load_n(&h->msgs, __ATOMIC_RELAXED) <= r->resolve_first ||
+	    r->flushed) {
+		r_hold_copy(h, r, m);
+		return;
+	}
+	CHECK(r->held < R_HOLD_MAX);
+	r->hold[r->held] = *m;
+	__atomic_add_fetch(&r->held, 1, __ATOMIC_RELEASE);
+}
+
 /* ---- faulting threads -------------------------------------------------------- */
 
 /* A thread that reads (checks) a list of pages in order. */

@@ -17,44 +17,16 @@
 #define ROUNDS	10
 #define CHILD_PAGE (NP - 1)	/* touched by the child only */
 
-struct round {
-	char *base;
-	uint64_t salt;
-	unsigned long held;
-	int release, flushed;
-	struct uffd_msg hold[256];	/* duplicates happen (refaults) */
-};
-
+/* The held-message resolver, and no message for the child's page. */
 static void resolve(struct r_handler *h, const struct uffd_msg *m)
 {
-	struct round *r = h->ctx;
-	size_t nr;
-	unsigned long i;
-
-	if (!m) {
-		if (__atomic_load_n(&r->release, __ATOMIC_ACQUIRE) && !r->flushed) {
-			for (i = 0; i < r->held; i++) {
-				nr = (size_t)(r->hold[i].arg.pagefault.address -
-					      (uintptr_t)r->base) / (size_t)t_page;
-				r_copy(h, r->base + nr * (size_t)t_page, r->salt, nr,
-				       R_ERR(EEXIST));
-			}
-			r->flushed = 1;
-		}
-		return;
-	}
-	nr = (size_t)(m->arg.pagefault.address - (uintptr_t)r->base) / (size_t)t_page;
-	CHECK_MSG(nr < NP && nr != CHILD_PAGE, "message for page %zu", nr);
-	if (r->flushed) {
-		r_copy(h, r->base + nr * (size_t)t_page, r->salt, nr, R_ERR(EEXIST));
-		return;
-	}
-	CHECK(r->held < 256);
-	r->hold[r->held] = *m;
-	__atomic_add_fetch(&r->held, 1, __ATOMIC_RELEASE);
+	if (m)
+		CHECK_MSG(r_hold_page(h->ctx, m) != CHILD_PAGE, "message for the "
+			  "page only the child touches");
+	r_hold_resolve(h, m);
 }
 
-static void child(struct round *r, int writes)
+static void child(struct r_hold *r, int writes)
 {
 	size_t nr;
 
@@ -85,7 +57,7 @@ int main(void)
 
 	t_init(120);
 	for (round = 0; round < ROUNDS; round++) {
-		struct round r;
+		struct r_hold r;
 		struct r_handler h;
 		struct r_reader rd[NT];
 		size_t nr;
@@ -95,6 +67,8 @@ int main(void)
 		memset(&r, 0, sizeof(r));
 		r.base = t_map(NP);
 		r.salt = (uint64_t)round + 100;
+		r.np = NP;
+		r.allowed = R_ERR(EEXIST);
 		fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 		t_register(fd, r.base, NP, UFFDIO_REGISTER_MODE_MISSING);
 		/* Some pages present before the fork. */

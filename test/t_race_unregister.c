@@ -15,52 +15,6 @@
 #define NT	4
 #define ROUNDS	12
 
-struct round {
-	char *base;
-	uint64_t salt;
-	int copied[NP];
-	unsigned long resolve_first;	/* COPY this many messages at once */
-	unsigned long held;		/* then hold the messages... */
-	int release;			/* ...until this is set */
-	int flushed;			/* held messages resolved */
-	struct uffd_msg hold[256];	/* duplicates happen (refaults) */
-};
-
-static void resolve_one(struct r_handler *h, struct round *r, const struct uffd_msg *m)
-{
-	size_t nr = (size_t)(m->arg.pagefault.address - (uintptr_t)r->base) / (size_t)t_page;
-
-	CHECK(nr < NP);
-	/* ENOENT: the page was unregistered; EEXIST: resolved meanwhile. */
-	if (r_copy(h, r->base + nr * (size_t)t_page, r->salt, nr,
-		   R_ERR(EEXIST) | R_ERR(ENOENT)) == 0)
-		__atomic_store_n(&r->copied[nr], 1, __ATOMIC_RELEASE);
-}
-
-static void resolve(struct r_handler *h, const struct uffd_msg *m)
-{
-	struct round *r = h->ctx;
-	unsigned long i;
-
-	if (!m) {
-		/* Tick: once released, resolve what was held. */
-		if (__atomic_load_n(&r->release, __ATOMIC_ACQUIRE) && !r->flushed) {
-			for (i = 0; i < r->held; i++)
-				resolve_one(h, r, &r->hold[i]);
-			r->flushed = 1;
-		}
-		return;
-	}
-	if (__atomic_load_n(&h->msgs, __ATOMIC_RELAXED) <= r->resolve_first ||
-	    r->flushed) {
-		resolve_one(h, r, m);
-		return;
-	}
-	CHECK(r->held < 256);
-	r->hold[r->held] = *m;
-	__atomic_add_fetch(&r->held, 1, __ATOMIC_RELEASE);
-}
-
 int main(void)
 {
 	static size_t order[NT][NP];
@@ -71,7 +25,8 @@ int main(void)
 
 	t_init(120);
 	for (round = 0; round < ROUNDS; round++) {
-		struct round r;
+		struct r_hold r;
+		int copied[NP];
 		struct r_handler h;
 		struct r_reader rd[NT];
 		struct uffdio_range ur;
@@ -79,12 +34,17 @@ int main(void)
 		int fd, t;
 
 		memset(&r, 0, sizeof(r));
+		memset(copied, 0, sizeof(copied));
 		r.base = t_map(NP);
+		r.np = NP;
+		r.copied = copied;
+		/* ENOENT: the page was unregistered; EEXIST: resolved meanwhile. */
+		r.allowed = R_ERR(EEXIST) | R_ERR(ENOENT);
 		r.salt = (uint64_t)round + 1;
 		r.resolve_first = (unsigned long)(round % 4) * 4;
 		fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 		t_register(fd, r.base, NP, UFFDIO_REGISTER_MODE_MISSING);
-		r_handler_start(&h, fd, resolve, &r);
+		r_handler_start(&h, fd, r_hold_resolve, &r);
 		for (t = 0; t < NT; t++) {
 			r_shuffle(order[t], NP, &seed);
 			memset(seen[t], 0xff, sizeof(seen[t]));
@@ -117,10 +77,10 @@ int main(void)
 			int v = r_check(r.base + nr * (size_t)t_page, r.salt, nr);
 
 			CHECK_MSG(v != R_TORN, "round %d page %zu torn", round, nr);
-			CHECK_MSG(v == (r.copied[nr] ? R_FULL : R_ZERO),
+			CHECK_MSG(v == (copied[nr] ? R_FULL : R_ZERO),
 				  "round %d page %zu: %s but COPY %s", round, nr,
 				  v == R_FULL ? "copied" : "zero",
-				  r.copied[nr] ? "succeeded" : "did not");
+				  copied[nr] ? "succeeded" : "did not");
 			/* Outside the unregistered part every page was copied. */
 			if (nr < first || nr >= first + len)
 				CHECK_MSG(v == R_FULL, "round %d page %zu not copied", round, nr);
