@@ -3,7 +3,8 @@
 #
 #   make stress  [STRESS_SECONDS=600] [STRESS_ENGINES="kernel emulated"] [STRESS_ARGS=...]
 #   make races   [RACE_RUNS=50] [RACE_ENGINES=...] [RACE_TESTS="t_race_fork ..."]
-#   make fuzz    [FUZZ_SECONDS=60] [FUZZ_RUNS=N] [FUZZ_TARGETS="ioctl rpc"] [FUZZ_ARGS=...]
+#   make fuzz    [FUZZ_SECONDS=60] [FUZZ_RUNS=N] [FUZZ_JOBS=1] [FUZZ_TARGETS="ioctl rpc"]
+#                [FUZZ_ARGS=...]    FUZZ_RUNS is the total over the FUZZ_JOBS workers
 #   make fuzz-merge                 fold new inputs into the (small) corpora in fuzz/corpus
 #   make check-tsan                 the concurrency tests under ThreadSanitizer
 #   make check-valgrind             every test on the emulated engine under memcheck
@@ -19,6 +20,7 @@ RACE_ENGINES   ?= kernel emulated
 RACE_TESTS     ?= $(notdir $(basename $(wildcard test/t_race_*.c)))
 FUZZ_SECONDS   ?= 60
 FUZZ_RUNS      ?=
+FUZZ_JOBS      ?= 1
 FUZZ_TARGETS   ?= ioctl rpc
 FUZZ_ARGS      ?=
 FUZZ_CC        ?= clang
@@ -80,7 +82,7 @@ FUZZ_BINS   := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_TARGETS))
 FUZZ_ENV    := ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0:detect_leaks=0 \
 	       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 FUZZ_FLAGS  := -handle_segv=0 -handle_bus=0 -handle_ill=0 -handle_fpe=0 \
-	       -timeout=20 -rss_limit_mb=4096 -print_final_stats=1
+	       -timeout=20 -rss_limit_mb=4096
 
 .SECONDARY: $(FUZZ_OBJ)
 
@@ -100,12 +102,10 @@ fuzz-build: $(FUZZ_BINS)
 
 fuzz: hardening-deps fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
-		mkdir -p fuzz/corpus-tmp/$$t; \
-		echo "== fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)"; \
-		$(FUZZ_ENV) $(FUZZ_DIR)/fuzz_$$t $(FUZZ_FLAGS) \
-			$(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) \
-			-artifact_prefix=fuzz/corpus-tmp/$$t- $(FUZZ_ARGS) \
-			fuzz/corpus-tmp/$$t fuzz/corpus/$$t || exit 1; \
+		echo "== fuzz_$$t: $(if $(FUZZ_RUNS),$(FUZZ_RUNS) runs,$(FUZZ_SECONDS) s)," \
+		     "$(FUZZ_JOBS) worker(s)"; \
+		$(FUZZ_ENV) sh scripts/fuzz-run.sh $(FUZZ_DIR)/fuzz_$$t $$t $(FUZZ_JOBS) \
+			"$(FUZZ_RUNS)" $(FUZZ_SECONDS) $(FUZZ_FLAGS) $(FUZZ_ARGS) || exit 1; \
 	done
 
 fuzz-merge: fuzz-build

@@ -7,8 +7,9 @@
  * uffd 2, in MISSING or MISSING|WP mode, whole or in part, and sometimes
  * with a range reaching into B (a same-mode re-registration, which must
  * change nothing there) - while a writer thread stores values into A and
- * C pages and reads them back; its faults on a registered missing
- * neighbour are resolved by ZEROPAGE.  No fault may be lost or go to the
+ * C pages and reads them back, and now and then drops one (MADV_DONTNEED)
+ * so that its next access is a missing fault; those faults on a registered
+ * neighbour are resolved by ZEROPAGE, and at least one must happen.  No fault may be lost or go to the
  * wrong uffd, B must end fully copied and never seen zero or torn, and no
  * value written to A or C may be lost by a registration.
  */
@@ -21,7 +22,7 @@
 static char *area, *A, *B, *C;
 static uint64_t shadow[2 * NP];
 static volatile int stop_writer;
-static unsigned long writes, zeropages;
+static unsigned long writes, drops, zeropages;
 
 static char *nb_page(size_t i)
 {
@@ -75,6 +76,15 @@ static void *writer_main(void *arg)
 		seed ^= seed << 17;
 		i = (size_t)(seed % (2 * NP));
 		w = (volatile uint64_t *)nb_page(i);
+		if ((seed >> 32) % 8 == 0) {
+			/*
+			 * Drop the page: its next access is a missing fault,
+			 * on whichever uffd has it registered by then.
+			 */
+			CHECK_OK(madvise((void *)w, (size_t)t_page, MADV_DONTNEED));
+			shadow[i] = 0;
+			drops++;
+		}
 		CHECK_MSG(w[1] == shadow[i], "neighbour page %zu lost its value "
 			  "(%#llx, expected %#llx)", i, (unsigned long long)w[1],
 			  (unsigned long long)shadow[i]);
@@ -133,7 +143,10 @@ int main(void)
 		r_reader_start(&rd[t], B, SALT, order[t], NP, seen[t]);
 	}
 
-	for (iter = 0; iter < 200000 && !(done && iter >= 64); iter++) {
+	/* Until the readers are done and the writer has faulted at least once. */
+	for (iter = 0; iter < 200000 && !(done && iter >= 64 &&
+					  __atomic_load_n(&zeropages, __ATOMIC_RELAXED));
+	     iter++) {
 		int fd = (iter & 1) ? fd2 : fd1;
 		uint64_t mode = UFFDIO_REGISTER_MODE_MISSING | ((iter & 2) ? wp : 0);
 		char *x = (iter & 4) ? A : C;
@@ -174,9 +187,10 @@ int main(void)
 			CHECK_MSG(k == 1 || w[k] == 0, "neighbour page %zu word %zu", i, k);
 	}
 	printf("%lu registrations, %lu B faults resolved (%lu EEXIST), %lu neighbour "
-	       "writes, %lu neighbour zeropages\n", iter, h1.copies, h1.eexist,
-	       writes, zeropages);
+	       "writes, %lu dropped, %lu neighbour zeropages\n", iter, h1.copies,
+	       h1.eexist, writes, drops, zeropages);
 	CHECK_EQ(h1.copies, NP);
+	CHECK_MSG(zeropages > 0, "the writer never faulted on a registered neighbour");
 	close(fd1);
 	close(fd2);
 	return 0;
