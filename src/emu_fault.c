@@ -346,6 +346,24 @@ static int unmark(pageword_t *pw, uintptr_t addr)
 }
 
 /*
+ * A present page write-protected before a REGISTER changed its mode to one
+ * without WP: the protection is dormant, as the kernel's uffd-wp PTE bit
+ * in a VMA without VM_UFFD_WP, and the access proceeds without a message.
+ */
+static int wp_dormant(pageword_t *pw, uintptr_t addr)
+{
+	uint32_t w = atomic_load(pw);
+
+	if ((w & (PS_BUSY | PS_MISSING | PS_WP)) != PS_WP ||
+	    (PS_MODE(w) & UFFDIO_REGISTER_MODE_WP) ||
+	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
+		return F_DONE;
+	real_mprotect((void *)(addr & EMU_PAGE_MASK), EMU_PAGE_SIZE, PS_PROT(w));
+	atomic_store(pw, w & ~(PS_WP | PS_BUSY));
+	return F_DONE;
+}
+
+/*
  * A fault on a registered page of a live context of ours: what the kernel
  * would do with it (spec 9.1).  With fault_quiet (an access made by the
  * engine itself, on behalf of an ioctl), only what needs no message: a
@@ -359,6 +377,21 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	uint64_t wflag = (acc & ACC_WRITE) ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
 	bool sigbus = ctx_features(ctx) & UFFD_FEATURE_SIGBUS;
 
+	if ((w & PS_WP) && !(mode & UFFDIO_REGISTER_MODE_WP)) {
+		uint32_t nw = w & ~PS_WP;
+
+		if (!(w & PS_MISSING))
+			return wp_dormant(pw, addr);
+		/*
+		 * A dormant marker: the kernel clears it at the first access
+		 * (pte_marker_handle_uffd_wp), before the fault goes on as
+		 * an ordinary one - even when that fails (an ioctl argument
+		 * read: EFAULT).  The page is then simply missing (K20).
+		 */
+		if (!atomic_compare_exchange_strong(pw, &w, nw))
+			return F_DONE;		/* changed meanwhile: look again */
+		w = nw;
+	}
 	if (w & PS_MISSING) {
 		if (si->si_code != SEGV_MAPERR)
 			return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;

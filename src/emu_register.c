@@ -221,7 +221,7 @@ static uint64_t register_ioctls(uint64_t mode)
  * thread can populate a page we are about to mark (a marker would discard
  * its contents); their faults see BUSY and wait.
  */
-enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD, ACT_UNPROTECT };
+enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD };
 
 #define REG_CHUNK 512
 
@@ -298,17 +298,19 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 		 * us, not because the application asked.
 		 */
 		nw[i] = PS_MAKE(ctx->index, mode, same ? PS_PROT(w) : prot) | kind;
-		/* Modes are replaced; write protection stays only with WP mode. */
-		if (same && (w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP))
-			nw[i] |= w & (PS_WP | PS_MISSING);
-		else if (same && (w & PS_WP) && !(w & PS_MISSING))
-			act[i] = ACT_UNPROTECT;
-		else if (same && (w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_MISSING))
-			/*
-			 * A WP marker outlives the WP mode, as the kernel's
-			 * PTE marker does: it faults as missing, takes a COPY,
-			 * and makes ZEROPAGE and POISON say EEXIST (K17).
-			 */
+		/*
+		 * Modes are replaced; write protection stays with the page,
+		 * as the kernel's uffd-wp PTE bit and marker stay: live
+		 * again if WP mode comes back, dormant meanwhile - a write
+		 * to a present page, or any access to a marker, drops it
+		 * (emu_fault.c).  A dormant marker takes a COPY and makes
+		 * ZEROPAGE and POISON say EEXIST (K17, K20).  A marker stays
+		 * only where the page stays marked (MISSING or WP mode).
+		 */
+		if (same && (w & PS_WP) && !(w & PS_MISSING))
+			nw[i] |= PS_WP;
+		else if (same && (w & PS_WP) &&
+			 (mode & (UFFDIO_REGISTER_MODE_WP | UFFDIO_REGISTER_MODE_MISSING)))
 			nw[i] |= PS_WP | PS_MISSING;
 		if (same && (w & PS_POISON))
 			nw[i] |= PS_POISON | PS_MISSING;
@@ -331,9 +333,6 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			err = guard_install(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
 		else if (act[i] == ACT_UNGUARD)
 			err = guard_remove(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
-		else if (act[i] == ACT_UNPROTECT && !hidden)
-			real_mprotect((void *)(s + i * EMU_PAGE_SIZE), (j - i) * EMU_PAGE_SIZE,
-				      PS_PROT(nw[i]));
 		if (err) {
 			/* Undo the markers placed so far (on absent pages). */
 			for (j = 0; j < i; j++)
