@@ -576,7 +576,10 @@ int op_poison(struct emu_ctx *ctx, void *arg)
 
 /*
  * Make the moved-out source page absent: missing again (with a marker) if
- * it is registered in MISSING mode, else an ordinary absent page.
+ * it is registered in MISSING mode, else an ordinary absent page.  Its
+ * write protection goes: the kernel clears the source PTE, bit and all
+ * (K22: a stale PS_WP made the empty page refuse a MOVE with EEXIST and
+ * a write to it fault as WP).
  */
 static void src_vacate(uintptr_t a)
 {
@@ -584,10 +587,15 @@ static void src_vacate(uintptr_t a)
 	uint32_t w = pw ? atomic_load(pw) : 0;
 
 	real_madvise((void *)a, EMU_PAGE_SIZE, MADV_DONTNEED);
-	if (PS_CTX(w) && (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)) {
+	if (!PS_CTX(w))
+		return;
+	if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING) {
 		guard_install(a, EMU_PAGE_SIZE);
-		atomic_fetch_and(pw, ~PS_WP);
 		atomic_fetch_or(pw, PS_MISSING);
+	}
+	if (w & PS_WP) {
+		atomic_fetch_and(pw, ~PS_WP);
+		real_mprotect((void *)a, EMU_PAGE_SIZE, PS_PROT(w));
 	}
 }
 
