@@ -37,15 +37,21 @@ while [ "$w" -le "$jobs" ]; do
 	w=$((w + 1))
 done
 
-failed=0
+status=clean
 w=1
 for p in $pids; do
-	if ! wait "$p"; then
+	wait "$p"
+	rc=$?
+	if [ "$rc" = 72 ]; then
+		# libFuzzer's exit status when interrupted (SIGINT).
+		echo "fuzz_$name worker $w interrupted"
+		[ "$status" = clean ] && status=interrupted
+	elif [ "$rc" != 0 ]; then
 		echo "fuzz_$name worker $w FAILED (fuzz/corpus-tmp/$name-w$w.log):"
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error|fuzz_[a-z]+: )' \
 			"$tmp-w$w.log" | head -5
 		grep -E '^artifact_prefix|Test unit written' "$tmp-w$w.log"
-		failed=1
+		status=FAILED
 	fi
 	w=$((w + 1))
 done
@@ -57,6 +63,5 @@ while [ "$w" -le "$jobs" ]; do
 	total=$((total + ${n:-0}))
 	w=$((w + 1))
 done
-echo "fuzz_$name: $total inputs executed by $jobs worker(s) in $(( $(date +%s) - start )) s:" \
-     "$([ $failed = 0 ] && echo clean || echo FAILED)"
-exit $failed
+echo "fuzz_$name: $total inputs executed by $jobs worker(s) in $(( $(date +%s) - start )) s: $status"
+[ "$status" = clean ]
