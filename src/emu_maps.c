@@ -39,7 +39,7 @@ static bool is_special(const char *name)
 	return false;
 }
 
-/* A number in @base, then one space (or the end of the line). */
+/* The digits in @base at *@p (at least one); *@p moves past them. */
 static bool field(char **p, int base, unsigned long long *out)
 {
 	unsigned long long n = 0;
@@ -73,7 +73,7 @@ static bool skip(char **p, char c)
 /* "start-end perms offset major:minor inode   name" (no newline). */
 static bool parse_line(char *line, struct vma *v)
 {
-	unsigned long long s, e, off, ino, dev;
+	unsigned long long s, e, off, ino, dev;	/* dev: major, then minor */
 	char *p = line, *perms, *name;
 
 	if (!field(&p, 16, &s) || !skip(&p, '-') || !field(&p, 16, &e) ||
