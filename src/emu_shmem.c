@@ -221,6 +221,15 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	n = k ? pwrite(f->fd, (void *)src, k, off) : -1;
 	if (n < 0)
 		return errno == EFAULT || !k ? -EFAULT : -errno;
+	if (n & ~(ssize_t)EMU_PAGE_MASK)
+		/*
+		 * The source faulted part-way through a page, which the write
+		 * has put in the cache in part: take it out again (it was
+		 * missing), as the kernel never adds a page it could not fill
+		 * (K23).
+		 */
+		fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			  off + (n & (ssize_t)EMU_PAGE_MASK), EMU_PAGE_SIZE);
 	n &= (ssize_t)EMU_PAGE_MASK;
 	return n ? (long)n : -EFAULT;
 }
