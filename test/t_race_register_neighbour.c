@@ -9,9 +9,10 @@
  * change nothing there) - while a writer thread stores values into A and
  * C pages and reads them back, and now and then drops one (MADV_DONTNEED)
  * so that its next access is a missing fault; those faults on a registered
- * neighbour are resolved by ZEROPAGE, and at least one must happen.  No fault may be lost or go to the
- * wrong uffd, B must end fully copied and never seen zero or torn, and no
- * value written to A or C may be lost by a registration.
+ * neighbour are resolved by ZEROPAGE, and at least one must happen.  No
+ * fault may be lost or go to the wrong uffd, B must end fully copied and
+ * never seen zero or torn, and no value written to A or C may be lost by a
+ * registration.
  */
 #include "race.h"
 
