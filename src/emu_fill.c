@@ -430,8 +430,11 @@ static long fill_zero(uintptr_t dst, size_t len)
 			}
 			bytes = i * EMU_PAGE_SIZE;
 		}
-		/* A WP marker replaced (shmem) leaves the page unprotected. */
-		release_run(dst, bytes / EMU_PAGE_SIZE, PS_MISSING | PS_WP, 0);
+		/*
+		 * A WP or poison marker replaced (shmem) leaves a plain
+		 * page: unprotected, and no longer poisoned (K24).
+		 */
+		release_run(dst, bytes / EMU_PAGE_SIZE, PS_MISSING | PS_POISON | PS_WP, 0);
 		release_run_tail(dst, bytes / EMU_PAGE_SIZE, claimed);
 		return bytes ? (long)bytes : r;
 	}
