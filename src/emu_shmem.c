@@ -218,18 +218,23 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	}
 	/* Whole pages only: a partly written page must not enter the cache. */
 	k = (len < src_ok ? len : src_ok) & EMU_PAGE_MASK;
-	n = k ? pwrite(f->fd, (void *)src, k, off) : -1;
-	if (n < 0)
-		return errno == EFAULT || !k ? -EFAULT : -errno;
-	if (n & ~(ssize_t)EMU_PAGE_MASK)
+	if (!k)
+		return -EFAULT;
+	n = pwrite(f->fd, (void *)src, k, off);
+	if (n < 0 || (n & ~(ssize_t)EMU_PAGE_MASK)) {
 		/*
-		 * The source faulted part-way through a page, which the write
-		 * has put in the cache in part: take it out again (it was
-		 * missing), as the kernel never adds a page it could not fill
-		 * (K23).
+		 * The source faulted part-way through a page, or at its first
+		 * byte: the write has put that page in the cache anyway, in
+		 * part or zeroed.  Take it out again (it was missing), as the
+		 * kernel never adds a page it could not fill (K23, K25).
 		 */
+		int e = errno;
+
 		fallocate(f->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-			  off + (n & (ssize_t)EMU_PAGE_MASK), EMU_PAGE_SIZE);
+			  off + (n < 0 ? 0 : (n & (ssize_t)EMU_PAGE_MASK)), EMU_PAGE_SIZE);
+		if (n < 0)
+			return e == EFAULT ? -EFAULT : -e;
+	}
 	n &= (ssize_t)EMU_PAGE_MASK;
 	return n ? (long)n : -EFAULT;
 }

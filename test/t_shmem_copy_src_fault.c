@@ -6,9 +6,19 @@
  * drops it on the fault: the file page stays a hole (zeros, not in the
  * cache), and a COPY from a good source then succeeds.  Found by
  * fuzz_ioctl (K23: the emulated engine left the part it had written in
- * the page cache, and the second COPY said EEXIST).
+ * the page cache, and the second COPY said EEXIST; K25: with the source
+ * faulting at its first byte, its write had put a zeroed page in the
+ * cache, so an access to the page no longer faulted).
  */
 #include "events_util.h"
+
+/* Is the page at @p in its file's page cache? */
+static int in_core(const void *p)
+{
+	unsigned char v = 0;
+
+	return mincore((void *)p, (size_t)t_page, &v) == 0 && (v & 1);
+}
 
 int main(void)
 {
@@ -37,6 +47,14 @@ int main(void)
 	for (i = 0; i < sizeof(buf); i++)
 		CHECK_MSG(buf[i] == 0, "file byte %zu is %#x after the failed COPY", i,
 			  (unsigned char)buf[i]);
+	CHECK_MSG(!in_core(reg), "the file page is in the page cache after the failed COPY");
+
+	/* A source faulting at its first byte: nothing written, same result. */
+	c = (struct uffdio_copy){ (uintptr_t)reg, (uintptr_t)src + t_page,
+				  (uint64_t)t_page, 0, 0 };
+	CHECK_ERR(uffd_ioctl(fd, UFFDIO_COPY, &c), EFAULT);
+	CHECK_EQ(c.copy, -EFAULT);
+	CHECK_MSG(!in_core(reg), "the file page is in the page cache after the failed COPY");
 
 	c = (struct uffdio_copy){ (uintptr_t)reg, (uintptr_t)src, (uint64_t)t_page, 0, 0 };
 	CHECK_OK(uffd_ioctl(fd, UFFDIO_COPY, &c));
