@@ -127,8 +127,18 @@ struct emu_slot {
 	uint64_t t_publish;		/* now_ns() when queued (orphan policy) */
 	int32_t reader;			/* pid of the process that read it */
 	uint32_t pad;
-	struct uffd_msg msg;
+	/*
+	 * The message: the owner stores it, and readers copy it, word by
+	 * word with relaxed atomics (slot_set_msg, dequeue_one) -- a reader
+	 * may copy while the slot is reused and tells by the sequence check,
+	 * so both sides must be atomic for the copy to be a defined race.
+	 */
+	union {
+		struct uffd_msg msg;
+		uint64_t msg_words[4];
+	};
 };
+_Static_assert(sizeof(struct uffd_msg) == 4 * sizeof(uint64_t), "uffd_msg words");
 #define SLOT_F_SIGBUS	1u	/* woken by the orphan policy: raise SIGBUS */
 
 /* The part of a context a handler in another process will share. */
@@ -227,6 +237,7 @@ pid_t emu_pid(void);				/* getpid(), cached */
 /* ---- queue (emu_queue.c) ----------------------------------------------- */
 struct emu_slot *slot_claim(struct emu_ctx *ctx);
 void slot_publish(struct emu_ctx *ctx, struct emu_slot *s);
+void slot_set_msg(struct emu_slot *s, const struct uffd_msg *m);
 void slot_publish_quiet(struct emu_ctx *ctx, struct emu_slot *s);
 void slot_announce(struct emu_ctx *ctx);
 bool slot_withdraw_quiet(struct emu_ctx *ctx, struct emu_slot *s);

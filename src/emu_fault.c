@@ -270,6 +270,7 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		       uintptr_t addr, uint64_t flags, uint32_t mask, uint32_t val)
 {
 	uint64_t feat = ctx_features(ctx);
+	struct uffd_msg m;
 	struct emu_slot *s;
 	int r = F_DONE;
 	uint32_t w2;
@@ -278,13 +279,14 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	s->kind = SLOT_FAULT;
 	s->addr = addr;
 	s->tid = sys_gettid();
-	memset(&s->msg, 0, sizeof(s->msg));
-	s->msg.event = UFFD_EVENT_PAGEFAULT;
-	s->msg.arg.pagefault.flags = flags;
-	s->msg.arg.pagefault.address = (feat & UFFD_FEATURE_EXACT_ADDRESS) ?
-				       addr : (addr & EMU_PAGE_MASK);
+	memset(&m, 0, sizeof(m));
+	m.event = UFFD_EVENT_PAGEFAULT;
+	m.arg.pagefault.flags = flags;
+	m.arg.pagefault.address = (feat & UFFD_FEATURE_EXACT_ADDRESS) ?
+				  addr : (addr & EMU_PAGE_MASK);
 	if (feat & UFFD_FEATURE_THREAD_ID)
-		s->msg.arg.pagefault.feat.ptid = (uint32_t)s->tid;
+		m.arg.pagefault.feat.ptid = (uint32_t)s->tid;
+	slot_set_msg(s, &m);
 	atomic_fetch_add_explicit(&ctx->sh->outstanding, 1, memory_order_relaxed);
 	slot_publish_quiet(ctx, s);
 

@@ -70,6 +70,28 @@ struct emu_slot *slot_claim(struct emu_ctx *ctx)
 	}
 }
 
+/* Store the message of a claimed slot (see struct emu_slot). */
+void slot_set_msg(struct emu_slot *s, const struct uffd_msg *m)
+{
+	uint64_t w[4];
+	unsigned int k;
+
+	memcpy(w, m, sizeof(w));
+	for (k = 0; k < 4; k++)
+		__atomic_store_n(&s->msg_words[k], w[k], __ATOMIC_RELAXED);
+}
+
+/* Copy a slot's message, perhaps torn: the caller checks the sequence. */
+static void slot_copy_msg(const struct emu_slot *s, struct uffd_msg *out)
+{
+	uint64_t w[4];
+	unsigned int k;
+
+	for (k = 0; k < 4; k++)
+		w[k] = __atomic_load_n(&s->msg_words[k], __ATOMIC_RELAXED);
+	memcpy(out, w, sizeof(w));
+}
+
 static void token_write(struct emu_ctx *ctx)
 {
 	char b = 0;
@@ -284,9 +306,10 @@ static bool dequeue_one(struct emu_shared *sh, struct uffd_msg *out)
 						    SLOT_READ | (st & SLOT_SLEEPING)))
 			continue;
 		atomic_fetch_sub(&sh->pending, 1);
-		best->reader = emu_pid();	/* for the orphan policy */
+		/* For the orphan policy; atomic, as the slot may be reused. */
+		__atomic_store_n(&best->reader, emu_pid(), __ATOMIC_RELAXED);
 		a = atomic_load_explicit(&best->seq, memory_order_acquire);
-		memcpy(out, &best->msg, sizeof(*out));
+		slot_copy_msg(best, out);
 		atomic_thread_fence(memory_order_acquire);
 		b = atomic_load_explicit(&best->seq, memory_order_relaxed);
 		if (best_kind == SLOT_EVENT) {
@@ -488,7 +511,7 @@ void event_post(struct emu_ctx *ctx, const struct uffd_msg *msg)
 	s->kind = SLOT_EVENT;
 	s->addr = 0;
 	s->tid = sys_gettid();
-	s->msg = *msg;
+	slot_set_msg(s, msg);
 	slot_publish(ctx, s);
 	for (;;) {
 		st = atomic_load(&s->state);

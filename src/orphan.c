@@ -84,7 +84,7 @@ void orphan_reader_died(struct emu_ctx *ctx, pid_t pid)
 		struct emu_slot *s = &ctx->sh->slots[k];
 
 		if ((atomic_load(&s->state) & SLOT_STATE_MASK) == SLOT_READ &&
-		    s->kind == SLOT_FAULT && s->reader == pid)
+		    s->kind == SLOT_FAULT && __atomic_load_n(&s->reader, __ATOMIC_RELAXED) == pid)
 			orphan_resolve(ctx, s, policy);
 	}
 }

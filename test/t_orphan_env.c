@@ -1,6 +1,6 @@
 /*
- * UFFD_ORPHAN_POLICY=zerofill:200 in the environment before uffd_open()
- * gives the uffd the ZEROFILL policy with a 200 ms timeout, without a call
+ * UFFD_ORPHAN_POLICY=zerofill:500 in the environment before uffd_open()
+ * gives the uffd the ZEROFILL policy with a 500 ms timeout, without a call
  * to uffd_set_orphan_policy (for programs that cannot be changed, e.g.
  * under the preload shim): a fault whose handler process (descriptor
  * received over SCM_RIGHTS) was killed after reading its message is
@@ -14,7 +14,7 @@ int main(void)
 	struct xo x;
 
 	t_init(30);
-	CHECK_OK(setenv("UFFD_ORPHAN_POLICY", "zerofill:200", 1));
+	CHECK_OK(setenv("UFFD_ORPHAN_POLICY", "zerofill:500", 1));
 	xo_start(&x, NULL, true);
 	xo_expect_zerofill(&x);
 	close(x.fd);

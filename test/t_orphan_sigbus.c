@@ -2,7 +2,7 @@
  * Orphan policy SIGBUS (uffd_set_orphan_policy, issue 7): a handler process
  * (descriptor received over SCM_RIGHTS) reads a fault message and is killed
  * with SIGKILL before resolving it.  With the kernel's behaviour the
- * faulting thread would wait for ever; with SIGBUS and a 200 ms timeout it
+ * faulting thread would wait for ever; with SIGBUS and a 500 ms timeout it
  * gets SIGBUS, BUS_ADRERR, within 1 s of the kill (the acceptance criterion;
  * the only time checked).  si_addr: the exact address on the emulated
  * engine; on the kernel engine the watchdog cannot know it (src/orphan.c)

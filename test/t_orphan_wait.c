@@ -1,6 +1,6 @@
 /*
  * Orphan policy WAIT (the default, the kernel's behaviour), set explicitly
- * with a 200 ms timeout: when the handler process (descriptor received over
+ * with a 500 ms timeout: when the handler process (descriptor received over
  * SCM_RIGHTS) is killed after reading a fault message, the faulting thread
  * keeps waiting -- it is still blocked 1 s after the kill (the acceptance
  * criterion) -- and a UFFDIO_COPY from the process holding the uffd then

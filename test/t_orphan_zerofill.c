@@ -1,7 +1,7 @@
 /*
  * Orphan policy ZEROFILL (uffd_set_orphan_policy, issue 7): a handler
  * process (an inherited copy of the descriptor) reads a fault message and
- * is killed with SIGKILL before resolving it.  With ZEROFILL and a 200 ms
+ * is killed with SIGKILL before resolving it.  With ZEROFILL and a 500 ms
  * timeout the faulting thread continues with a zero page within 1 s of the
  * kill (the acceptance criterion; the only time checked), and no SIGBUS.
  */

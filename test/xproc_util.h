@@ -213,7 +213,14 @@ static inline uint64_t xp_now_ns(void)
 
 /* ---- the orphan scenario ------------------------------------------------------------ */
 
-#define XO_TIMEOUT_MS	200	/* the policy's timeout */
+/*
+ * The policy's timeout.  The emulated engine counts it from the moment the
+ * fault is queued, read or not, so the handler process must read within it:
+ * it reports ready before the fault is taken (xo_start), and 500 ms leaves
+ * room for a loaded CI machine while the outcome still comes well within
+ * XO_DEADLINE_NS of the kill (at most 1.25 timeouts after the fault).
+ */
+#define XO_TIMEOUT_MS	500
 #define XO_DEADLINE_NS	1000000000ULL	/* "within 1 second from the kill" */
 #define XO_PAGES	4
 #define XO_OFFSET	0x123	/* the faulting access, inside page 1 */
@@ -284,6 +291,9 @@ static void xo_handler(int fd, int sock, bool via_scm)
 		if (fd < 0)
 			_exit(2);
 	}
+	c = 'r';		/* ready: the parent may take the fault now */
+	if (write(sock, &c, 1) != 1)
+		_exit(5);
 	if (!t_read_msg(fd, &m, 10000))
 		_exit(3);
 	if (write(sock, &m, sizeof(m)) != (ssize_t)sizeof(m))
@@ -302,6 +312,7 @@ static inline void xo_start(struct xo *x, void (*setup)(int fd), bool via_scm)
 {
 	struct sigaction sa;
 	struct uffd_msg m;
+	char c;
 	int sv[2], st;
 
 	memset(x, 0, sizeof(*x));
@@ -331,6 +342,9 @@ static inline void xo_start(struct xo *x, void (*setup)(int fd), bool via_scm)
 	x->sock = sv[0];
 	if (via_scm)
 		CHECK_OK(xp_send_fd(x->sock, x->fd, "u", 1));
+	/* Fault only once the handler holds the descriptor and is about to read. */
+	CHECK_MSG(xp_read_full(x->sock, &c, 1, 10000) && c == 'r',
+		  "the handler process did not report ready");
 
 	CHECK_EQ(pthread_create(&x->thread, NULL, xo_fault_main, x), 0);
 
