@@ -280,6 +280,8 @@ bool spin_for_message(struct emu_ctx **ctx, int n, uint64_t budget);
 int fault_install_handler(void);
 int fault_take_sigbus(void);
 extern int orphan_sigbus_cookie;
+/* Non-zero while the kernel-engine watchdog moves ranges (orphan.c). */
+extern _Atomic uint32_t orphan_moving;
 bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s);
 
 /* Safe user memory access for ioctl arguments: 0 or -EFAULT. */

@@ -527,6 +527,7 @@ static void on_sigsegv(int sig, siginfo_t *si, void *ucv)
  * turn it into the BUS_ADRERR (address unknown) it stands for.
  */
 int orphan_sigbus_cookie;
+_Atomic uint32_t orphan_moving;
 
 /* Every other SIGBUS the kernel sends is the application's. */
 static void on_sigbus(int sig, siginfo_t *si, void *ucv)
@@ -535,8 +536,18 @@ static void on_sigbus(int sig, siginfo_t *si, void *ucv)
 
 	if (si->si_code == SI_QUEUE && si->si_value.sival_ptr == &orphan_sigbus_cookie &&
 	    si->si_pid == sys_getpid()) {
+		struct timespec ts = { 0, 100000000 };
 		siginfo_t bus;
+		int n;
 
+		/*
+		 * The watchdog signals before it moves the ranges to the SIGBUS
+		 * uffd; let the application react only once they are there, so
+		 * that what it does next faults with SIGBUS, not on the old uffd
+		 * (bounded: 10 x 100 ms).
+		 */
+		for (n = 0; n < 10 && atomic_load(&orphan_moving); n++)
+			sys_futex_wait(&orphan_moving, 1, &ts);
 		memset(&bus, 0, sizeof(bus));
 		bus.si_signo = SIGBUS;
 		bus.si_code = BUS_ADRERR;

@@ -300,9 +300,18 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 	 * SIGBUS: signal the stuck threads first.  A signal takes a thread out
 	 * of its wait into its handler; unregistering first would wake it to
 	 * retry -- and find a zero page -- before the range reached the
-	 * SIGBUS uffd.
+	 * SIGBUS uffd.  The handler (emu_fault.c on_sigbus) waits while
+	 * orphan_moving is set, so that the application reacts only after the
+	 * move; the SIGBUS uffd is ready before the first signal, to keep the
+	 * move short.  What remains: a fault by some other thread in the few
+	 * microseconds between UNREGISTER and REGISTER gets a zero page.
 	 */
 	if (k->policy == UFFD_ORPHAN_SIGBUS) {
+		sfd = kernel_open(O_CLOEXEC, NULL);
+		if (sfd >= 0 && real_syscall(SYS_ioctl, sfd, UFFDIO_API, (long)&api,
+					     0, 0, 0))
+			sfd = -1;
+		atomic_store(&orphan_moving, 1);
 		for (i = 0; i < ntids; i++) {
 			siginfo_t si;
 
@@ -315,10 +324,6 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 			si.si_value.sival_ptr = &orphan_sigbus_cookie;
 			sys_tgsigqueueinfo(getpid(), tids[i], SIGBUS, &si);
 		}
-		sfd = kernel_open(O_CLOEXEC, NULL);
-		if (sfd >= 0 && real_syscall(SYS_ioctl, sfd, UFFDIO_API, (long)&api,
-					     0, 0, 0))
-			sfd = -1;
 	}
 	for (i = 0; i < k->nr; i++) {
 		struct uffdio_range r = { k->r[i].start, k->r[i].len };
@@ -329,6 +334,17 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 		real_syscall(SYS_ioctl, k->fd, UFFDIO_UNREGISTER, (long)&r, 0, 0, 0);
 		if (sfd >= 0)
 			real_syscall(SYS_ioctl, sfd, UFFDIO_REGISTER, (long)&reg, 0, 0, 0);
+		/*
+		 * UNREGISTER wakes the range's waiters before it takes the VMA
+		 * lock; a fault that queued itself in between would sleep on
+		 * for ever (our reading of a t_orphan_sigbus hang in CI on 6.18,
+		 * not proven).  Waking again costs one ioctl.
+		 */
+		real_syscall(SYS_ioctl, k->fd, UFFDIO_WAKE, (long)&r, 0, 0, 0);
+	}
+	if (atomic_load(&orphan_moving)) {
+		atomic_store(&orphan_moving, 0);
+		sys_futex_wake(&orphan_moving, INT32_MAX);
 	}
 	/* The second uffd stays open for the process's life. */
 	k->fired = true;
