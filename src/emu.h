@@ -129,7 +129,7 @@ struct emu_slot {
 	uint32_t pad;
 	/*
 	 * The message: the owner stores it, and readers copy it, word by
-	 * word with relaxed atomics (slot_set_msg, dequeue_one) -- a reader
+	 * word with relaxed atomics (slot_set_msg, slot_copy_msg) -- a reader
 	 * may copy while the slot is reused and tells by the sequence check,
 	 * so both sides must be atomic for the copy to be a defined race.
 	 */

@@ -84,7 +84,8 @@ void orphan_reader_died(struct emu_ctx *ctx, pid_t pid)
 		struct emu_slot *s = &ctx->sh->slots[k];
 
 		if ((atomic_load(&s->state) & SLOT_STATE_MASK) == SLOT_READ &&
-		    s->kind == SLOT_FAULT && __atomic_load_n(&s->reader, __ATOMIC_RELAXED) == pid)
+		    s->kind == SLOT_FAULT &&
+		    __atomic_load_n(&s->reader, __ATOMIC_RELAXED) == pid)
 			orphan_resolve(ctx, s, policy);
 	}
 }
@@ -342,10 +343,8 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 		 */
 		real_syscall(SYS_ioctl, k->fd, UFFDIO_WAKE, (long)&r, 0, 0, 0);
 	}
-	if (atomic_load(&orphan_moving)) {
-		atomic_store(&orphan_moving, 0);
+	if (atomic_exchange(&orphan_moving, 0))
 		sys_futex_wake(&orphan_moving, INT32_MAX);
-	}
 	/* The second uffd stays open for the process's life. */
 	k->fired = true;
 }
