@@ -18,7 +18,7 @@ CC       ?= cc
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror
-BASE     := -std=gnu11 -Iinclude -pthread
+BASE     := -std=gnu11 -Iinclude -Isrc -pthread
 LIBFLAGS := -fPIC -fvisibility=hidden
 
 ifeq ($(SAN),asan)
@@ -31,10 +31,14 @@ endif
 ALL_CFLAGS := $(BASE) $(WARN) $(CFLAGS) $(SANFLAGS)
 LDLIBS     := -pthread
 
-LIB_SRC  := $(filter-out src/preload.c,$(wildcard src/*.c))
+# The library: src/ and one folder per subsystem (docs/architecture.md).
+# The preload shim's own interposers (src/interpose/preload*.c) go only
+# into libuffd-preload.so.
+PRELOAD_SRC := $(wildcard src/interpose/preload*.c)
+LIB_SRC  := $(filter-out $(PRELOAD_SRC),$(wildcard src/*.c src/*/*.c))
 LIB_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
-PRELOAD_OBJ := $(BUILD)/obj/preload.o
-LIB_HDR  := $(wildcard include/*.h src/*.h)
+PRELOAD_OBJ := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(PRELOAD_SRC))
+LIB_HDR  := $(wildcard include/*.h src/*.h src/*/*.h)
 
 TEST_SRC := $(wildcard test/t_*.c)
 TEST_BIN := $(patsubst test/%.c,$(BUILD)/test/%,$(TEST_SRC))

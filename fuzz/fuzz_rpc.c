@@ -39,7 +39,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include "uffd.h"
-#include "rpc.h"
+#include "emu/rpc.h"
 
 #define RPC_STAGING_SIZE (4u << 20)	/* as in src/emu.h */
 #define PG		4096UL

@@ -131,7 +131,7 @@ TSAN_DIR := build/tsan
 # instrumented code: that object is built without TSan (report: see
 # docs/testing.md, "Issues found by this work").
 ifeq ($(SAN),tsan)
-$(BUILD)/obj/emu_mm.o: ALL_CFLAGS := $(filter-out -fsanitize=thread,$(ALL_CFLAGS))
+$(BUILD)/obj/emu/mm.o: ALL_CFLAGS := $(filter-out -fsanitize=thread,$(ALL_CFLAGS))
 endif
 
 # GCC warns that TSan does not model atomic_thread_fence (the queue and the

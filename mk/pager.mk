@@ -1,7 +1,7 @@
-# The pager (include/uffd_pager.h, src/pager*.c, docs/pager.md).
+# The pager (include/uffd_pager.h, src/pager/, docs/pager.md).
 #
 # The Redis store needs hiredis.  When its development files are present
-# (pkg-config hiredis, else the header), src/pager_store_redis.c is built
+# (pkg-config hiredis, else the header), src/pager/store_redis.c is built
 # with LIBUFFD_HAVE_HIREDIS and everything linking libuffd gets -lhiredis;
 # otherwise the store is left out (uffd_store_redis_open fails with
 # ENOTSUP) and make says so once.  `make deps` installs hiredis and
@@ -18,7 +18,7 @@ endif
 ifneq ($(HIREDIS_LIBS),)
 HAVE_HIREDIS := yes
 LDLIBS       += $(HIREDIS_LIBS)
-$(BUILD)/obj/pager_store_redis.o: ALL_CFLAGS += -DLIBUFFD_HAVE_HIREDIS $(HIREDIS_CFLAGS)
+$(BUILD)/obj/pager/store_redis.o: ALL_CFLAGS += -DLIBUFFD_HAVE_HIREDIS $(HIREDIS_CFLAGS)
 else
 HAVE_HIREDIS := no
 ifeq ($(MAKELEVEL),0)
@@ -29,7 +29,7 @@ endif
 endif
 
 # Rebuild the Redis store when hiredis comes or goes.
-$(BUILD)/obj/pager_store_redis.o: $(BUILD)/obj/.hiredis-$(HAVE_HIREDIS)
+$(BUILD)/obj/pager/store_redis.o: $(BUILD)/obj/.hiredis-$(HAVE_HIREDIS)
 $(BUILD)/obj/.hiredis-$(HAVE_HIREDIS):
 	@mkdir -p $(@D)
 	@rm -f $(@D)/.hiredis-*

@@ -19,7 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "internal.h"
-#include "sys.h"
+#include "base/sys.h"
 
 bool auto_prefers_full;
 
