@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: the cross-process wire protocol of the emulated engine
- * (src/rpc.h).  A client sending garbage to the process that owns an
+ * (src/emu/rpc.h).  A client sending garbage to the process that owns an
  * emulated uffd must never crash it, hang it, or change its memory outside
  * what the uffd ioctls it asked for may change.
  *
@@ -41,7 +41,7 @@
 #include "uffd.h"
 #include "emu/rpc.h"
 
-#define RPC_STAGING_SIZE (4u << 20)	/* as in src/emu.h */
+#define RPC_STAGING_SIZE (4u << 20)	/* as in src/emu/emu.h */
 #define PG		4096UL
 #define WIN		((uint64_t)0x3f0000000000ULL)
 #define WPAGES		32

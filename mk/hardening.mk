@@ -128,10 +128,12 @@ TSAN_DIR := build/tsan
 
 # The memory-call interposers (mmap, munmap, mprotect, madvise, mremap)
 # are called by the TSan runtime while it initialises, before it can run
-# instrumented code: that object is built without TSan (report: see
-# docs/testing.md, "Issues found by this work").
+# instrumented code: they, the engine code they call and the C library's
+# pointers they use are built without TSan (report: see docs/testing.md,
+# "Issues found by this work").
 ifeq ($(SAN),tsan)
-$(BUILD)/obj/emu/mm.o: ALL_CFLAGS := $(filter-out -fsanitize=thread,$(ALL_CFLAGS))
+$(BUILD)/obj/interpose/mm.o $(BUILD)/obj/emu/mm.o $(BUILD)/obj/base/real.o: \
+	ALL_CFLAGS := $(filter-out -fsanitize=thread,$(ALL_CFLAGS))
 endif
 
 # GCC warns that TSan does not model atomic_thread_fence (the queue and the

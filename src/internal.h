@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Declarations shared by the library's source files; not installed. */
+/*
+ * Declarations shared by the library's source files; not installed.
+ *
+ * The top level (open.c, orphan.c) reaches each engine only through its
+ * struct engine_ops; the interposers (src/interpose/) also use
+ * emu/emu.h.  docs/architecture.md draws the whole picture.
+ */
 #ifndef LIBUFFD_INTERNAL_H
 #define LIBUFFD_INTERNAL_H
 
@@ -22,31 +28,55 @@
 /* The flags userfaultfd(2) accepts. */
 #define UFFD_OPEN_FLAGS (O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY)
 
+/*
+ * An engine, as the top level sees it.  Members an engine does not need
+ * are NULL (noted per member).
+ */
+struct engine_ops {
+	const char *name;		/* what uffd_engine() answers */
+	/* Create a uffd: fd, or -1 with errno and *why filled (may be NULL). */
+	int (*open)(int flags, struct uffd_engine_info *why);
+	/* Is @fd a uffd of this engine? */
+	bool (*owns)(int fd);
+	/* ioctl(2) on one of its uffds (kernel: NULL, uffd_ioctl() inlines it). */
+	int (*ioctl)(int fd, unsigned long request, void *arg);
+	/* A UFFDIO_* ioctl on one of its uffds succeeded (emulated: NULL). */
+	void (*ioctl_done)(int fd, unsigned long request, const void *arg);
+	/* Recognise a uffd this process received or inherited (kernel: NULL). */
+	bool (*adopt)(int fd);
+	/* 0 or -errno. */
+	int (*set_orphan_policy)(int fd, enum uffd_orphan_policy policy,
+				 uint64_t timeout_ns);
+	/* Close one of its uffds (as close() would). */
+	int (*close)(int fd);
+	/* @fd, whatever it is, is being closed (emulated: NULL). */
+	void (*forget_fd)(int fd);
+	/* Features and masks it would report, without a uffd (kernel: NULL). */
+	void (*describe)(struct uffd_engine_info *info);
+};
+
+extern const struct engine_ops kernel_engine;	/* src/kernel/ */
+extern const struct engine_ops emu_engine;	/* src/emu/ */
+
+/*
+ * src/interpose/: one per interposer object, referred to by open.c.
+ * Linked statically, an archive member comes in only when something refers
+ * to it, and a shared library earlier on the link line that defines the
+ * same names (a sanitizer runtime, say) would otherwise keep them out.
+ */
+extern const char interpose_fd_linked, interpose_poll_linked,
+	interpose_signal_linked, interpose_mm_linked;
+
 /* diag.c: per-thread explanation of the last failed uffd_open*(). */
 void diag_clear(void);
 void diag_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *diag_get(void);
 
-/* kernel.c: the kernel engine. */
-int kernel_open(int flags, struct uffd_engine_info *why);
-bool kernel_is_uffd(int fd);
-
-/* emu_*.c: the emulated engine (entry points used by open.c). */
-int emu_open(int flags, struct uffd_engine_info *why);
-bool emu_available(struct uffd_engine_info *why);
-int emu_ioctl(int fd, unsigned long request, void *arg);
-bool emu_is_uffd(int fd);
-int emu_probe_api(struct uffd_engine_info *info);
-bool emu_adopt(int fd);
-void orphan_apply_env(int fd);
-void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg);
-void orphan_forget_fd(int fd);
-
-/* interpose.c: syscall(2) past any interposer. */
-long real_syscall(long nr, long a, long b, long c, long d, long e, long f);
-
 /* open.c: auto avoids a kernel uffd forced to UFFD_USER_MODE_ONLY. */
 extern bool auto_prefers_full;
+
+/* orphan.c: $UFFD_ORPHAN_POLICY for a uffd just opened. */
+void orphan_apply_env(int fd);
 
 /* env.c: the environment knobs. */
 enum uffd_engine_kind env_engine(void);

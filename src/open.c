@@ -9,6 +9,8 @@
  * facility is unusable (EPERM from a seccomp filter or the sysctl, EACCES,
  * ENOENT, ENOSYS).  Errors that would be the same on every engine (EINVAL
  * for bad flags, EMFILE, ENFILE, ENOMEM) are returned as they are.
+ *
+ * The engines are reached through their struct engine_ops (internal.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,9 +21,36 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "internal.h"
+#include "base/real.h"
 #include "base/sys.h"
 
 bool auto_prefers_full;
+
+/* Every program that can open a uffd gets the interposers (internal.h). */
+__attribute__((used)) static const char *const interposers[] = {
+	&interpose_fd_linked, &interpose_poll_linked, &interpose_signal_linked,
+	&interpose_mm_linked,
+};
+
+/* The kernel engine, unless UFFD_DENY_KERNEL makes it look blocked. */
+static int open_kernel(int flags, struct uffd_engine_info *why)
+{
+	int fd;
+
+	if (env_deny_kernel()) {
+		snprintf(why->path, sizeof(why->path), "denied");
+		snprintf(why->reason, sizeof(why->reason), "kernel userfaultfd "
+			 "denied by UFFD_DENY_KERNEL (as a seccomp filter would: EPERM)");
+		snprintf(why->fix, sizeof(why->fix), "unset UFFD_DENY_KERNEL");
+		errno = EPERM;
+		return -1;
+	}
+	fd = kernel_engine.open(flags, why);
+	if (fd >= 0 && why->user_mode_only)
+		diag_set("kernel engine: created with UFFD_USER_MODE_ONLY "
+			 "(no CAP_SYS_PTRACE, vm.unprivileged_userfaultfd=0)");
+	return fd;
+}
 
 static bool kernel_unusable(int err)
 {
@@ -39,25 +68,25 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 	memset(&ewhy, 0, sizeof(ewhy));
 	switch (kind) {
 	case UFFD_ENGINE_KERNEL:
-		fd = kernel_open(flags, &kwhy);
+		fd = open_kernel(flags, &kwhy);
 		if (fd < 0)
 			diag_set("kernel engine: %s%s%s", kwhy.reason,
 				 kwhy.fix[0] ? "; fix: " : "", kwhy.fix);
 		return fd;
 	case UFFD_ENGINE_EMULATED:
-		fd = emu_open(flags, &ewhy);
+		fd = emu_engine.open(flags, &ewhy);
 		if (fd < 0)
 			diag_set("emulated engine: %s%s%s", ewhy.reason,
 				 ewhy.fix[0] ? "; fix: " : "", ewhy.fix);
 		return fd;
 	case UFFD_ENGINE_AUTO:
-		fd = kernel_open(flags, &kwhy);
+		fd = open_kernel(flags, &kwhy);
 		if (fd >= 0 && kwhy.user_mode_only && !(flags & UFFD_USER_MODE_ONLY) &&
 		    auto_prefers_full) {
-			int efd = emu_open(flags, &ewhy);
+			int efd = emu_engine.open(flags, &ewhy);
 
 			if (efd >= 0) {
-				close(fd);
+				real_close(fd);
 				diag_clear();
 				return efd;
 			}
@@ -70,7 +99,7 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 			errno = kerr;
 			return -1;
 		}
-		fd = emu_open(flags, &ewhy);
+		fd = emu_engine.open(flags, &ewhy);
 		if (fd >= 0)
 			return fd;
 		diag_set("kernel engine: %s; emulated engine: %s", kwhy.reason,
@@ -104,17 +133,19 @@ UFFD_EXPORT int uffd_ioctl(int fd, unsigned long request, void *arg)
 {
 	int r;
 
-	/* The kernel engine's path: one table lookup, then ioctl(2). */
-	if (emu_is_uffd(fd))
-		return emu_ioctl(fd, request, arg);
+	if (emu_engine.owns(fd))
+		return emu_engine.ioctl(fd, request, arg);
+	/* The kernel engine: ioctl(2) itself, inline (base/sys.h says why). */
 	r = sys_ioctl(fd, request, arg);
+	if (likely(_IOC_TYPE(request) != UFFDIO))
+		return r;
 	if (r == 0) {
-		orphan_kernel_ioctl(fd, request, arg);
-	} else if (errno == ENOTTY && _IOC_TYPE(request) == UFFDIO) {
+		kernel_engine.ioctl_done(fd, request, arg);
+	} else if (errno == ENOTTY) {
 		int e = errno;
 
-		if (emu_adopt(fd))
-			return emu_ioctl(fd, request, arg);	/* received */
+		if (emu_engine.adopt(fd))
+			return emu_engine.ioctl(fd, request, arg);	/* received */
 		errno = e;
 	}
 	return r;
@@ -122,11 +153,20 @@ UFFD_EXPORT int uffd_ioctl(int fd, unsigned long request, void *arg)
 
 UFFD_EXPORT const char *uffd_engine(int fd)
 {
-	if (emu_is_uffd(fd))
-		return "emulated";
-	if (kernel_is_uffd(fd))
-		return "kernel";
+	if (emu_engine.owns(fd))
+		return emu_engine.name;
+	if (kernel_engine.owns(fd))
+		return kernel_engine.name;
 	return NULL;
+}
+
+/* Close a uffd opened here for a look at it. */
+static void close_uffd(int fd)
+{
+	if (emu_engine.owns(fd))
+		emu_engine.close(fd);
+	else
+		kernel_engine.close(fd);
 }
 
 UFFD_EXPORT const char *uffd_diagnostic(void)
@@ -145,8 +185,8 @@ static void probe_masks(int fd, struct uffd_engine_info *info)
 		info->features = api.features;
 		info->ioctls = api.ioctls;
 	}
-	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = real_mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return;
 	memset(&reg, 0, sizeof(reg));
@@ -155,7 +195,7 @@ static void probe_masks(int fd, struct uffd_engine_info *info)
 	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
 	if (uffd_ioctl(fd, UFFDIO_REGISTER, &reg) == 0)
 		info->range_ioctls = reg.ioctls;
-	munmap(p, 4096);
+	real_munmap(p, 4096);
 }
 
 UFFD_EXPORT int uffd_probe_engine(enum uffd_engine_kind kind,
@@ -173,15 +213,15 @@ UFFD_EXPORT int uffd_probe_engine(enum uffd_engine_kind kind,
 				 uffd_diagnostic());
 			return -1;
 		}
-		info->kind = strcmp(uffd_engine(fd), "kernel") ?
-			     UFFD_ENGINE_EMULATED : UFFD_ENGINE_KERNEL;
-		close(fd);
+		info->kind = emu_engine.owns(fd) ? UFFD_ENGINE_EMULATED :
+						    UFFD_ENGINE_KERNEL;
+		close_uffd(fd);
 		return uffd_probe_engine(info->kind, info) == 0 ? 0 : -1;
 	}
 	if (kind == UFFD_ENGINE_KERNEL)
-		fd = kernel_open(O_CLOEXEC, info);
+		fd = open_kernel(O_CLOEXEC, info);
 	else if (kind == UFFD_ENGINE_EMULATED)
-		fd = emu_open(O_CLOEXEC, info);
+		fd = emu_engine.open(O_CLOEXEC, info);
 	else {
 		errno = EINVAL;
 		return -1;
@@ -192,8 +232,8 @@ UFFD_EXPORT int uffd_probe_engine(enum uffd_engine_kind kind,
 	}
 	info->usable = 1;
 	if (kind == UFFD_ENGINE_EMULATED)
-		emu_probe_api(info);
+		emu_engine.describe(info);
 	probe_masks(fd, info);
-	close(fd);
+	close_uffd(fd);
 	return 0;
 }

@@ -5,7 +5,7 @@
  * faulting thread would wait for ever; with SIGBUS and a 500 ms timeout it
  * gets SIGBUS, BUS_ADRERR, within 1 s of the kill (the acceptance criterion;
  * the only time checked).  si_addr: the exact address on the emulated
- * engine; on the kernel engine the watchdog cannot know it (src/orphan.c)
+ * engine; on the kernel engine the watchdog cannot know it (src/kernel/orphan.c)
  * and sends NULL, unless the thread re-faulted on the SIGBUS uffd the range
  * was moved to first, which reports the exact address.  Later accesses to
  * the range raise SIGBUS too.

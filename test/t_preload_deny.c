@@ -105,7 +105,7 @@ int main(void)
 	/*
 	 * --engine=kernel with the denial: userfaultfd(2) fails with EPERM,
 	 * as under a seccomp filter.  Not checked for /dev/userfaultfd: the
-	 * shim's open() of the device (use_kernel_device() in src/preload.c)
+	 * shim's open() of the device (use_kernel_device() in src/interpose/preload.c)
 	 * ignores UFFD_DENY_KERNEL when the engine is "kernel" and hands out
 	 * the real device, so that path still gets a kernel uffd.
 	 */

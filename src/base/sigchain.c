@@ -3,21 +3,31 @@
  * Keeping the engine's SIGSEGV handler first while the application manages
  * its own signals.
  *
- * Once the engine is active, the real disposition of SIGSEGV is ours.  What
- * the application installs with sigaction()/signal() (interposed in
- * interpose.c) is stored here as its "view" and runs for every fault the
- * engine does not own, with the semantics the kernel would have given it:
- * its sa_mask, SA_NODEFER, SA_RESETHAND, SA_SIGINFO; SIG_DFL and SIG_IGN on
- * a hardware fault end in the normal crash and core dump.
+ * Once the engine is active, the real disposition of SIGSEGV is ours.
+ * What the application installs with sigaction()/signal() (interposed in
+ * src/interpose/signal.c) is stored here as its "view" and runs for every
+ * fault the engine does not own, with the semantics the kernel would have
+ * given it: its sa_mask, SA_NODEFER, SA_RESETHAND, SA_SIGINFO; SIG_DFL and
+ * SIG_IGN on a hardware fault end in the normal crash and core dump.
  *
  * The view is read from signal handlers: a sequence lock, no mutex.
+ * Writers (the application's sigaction(), a take-over) are serialised by
+ * sig_lock.
+ *
+ * The bottom of the library: both engines' fault paths and the signal
+ * interposers (src/interpose/signal.c) call this; it calls only the C
+ * library (base/real.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include "emu/emu.h"
+#include <pthread.h>
+#include <stdatomic.h>
+#include <ucontext.h>
+#include "base/lock.h"
 #include "base/real.h"
+#include "base/sigchain.h"
 #include "base/sys.h"
 
 #define NSIG_MAX 65
@@ -29,6 +39,13 @@ struct view {
 
 static struct view views[NSIG_MAX];
 static _Atomic bool ours[NSIG_MAX];
+static pthread_mutex_t sig_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A fork child may have been made while another thread held sig_lock. */
+static void sig_lock_child(void)
+{
+	pthread_mutex_init(&sig_lock, NULL);
+}
 
 /*
  * Whether the application believes it has blocked each signal the engine
@@ -154,7 +171,7 @@ static void view_read(int sig, struct sigaction *out)
 	} while ((s1 & 1) || s1 != s2);
 }
 
-/* Writers are serialised by emu_lock or run before the engine is shared. */
+/* Writers hold sig_lock (or are a handler with SA_RESETHAND, see sig_chain). */
 static void view_write(int sig, const struct sigaction *act)
 {
 	struct view *v = &views[sig];
@@ -167,27 +184,39 @@ static void view_write(int sig, const struct sigaction *act)
 
 int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *))
 {
+	static bool atfork_done;
 	struct sigaction sa, old;
+	sigset_t saved;
+	int err = 0;
 
+	lock_acquire(&sig_lock, &saved);
 	if (sig_is_ours(sig))
-		return 0;
+		goto out;
+	if (!atfork_done) {
+		pthread_atfork(NULL, NULL, sig_lock_child);
+		atfork_done = true;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = handler;
 	/*
 	 * SA_NODEFER: a handler the application runs while one of its
 	 * threads waits for a page may fault on another registered page.
-	 * SIGPIPE is blocked while we write a token (see emu_queue.c).
+	 * SIGPIPE is blocked while we write a token (src/emu/queue.c).
 	 */
 	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
 	sigaddset(&sa.sa_mask, SIGPIPE);
-	if (real_sigaction(sig, &sa, &old) != 0)
-		return -errno;
+	if (real_sigaction(sig, &sa, &old) != 0) {
+		err = -errno;
+		goto out;
+	}
 	view_write(sig, &old);
 	atomic_store_explicit(&ours[sig], true, memory_order_release);
 	atomic_store_explicit(&ours_any, true, memory_order_release);
 	strip_existing_masks();
-	return 0;
+out:
+	lock_release(&sig_lock, &saved);
+	return err;
 }
 
 /* sigaction() as the application sees it while the engine owns @sig. */
@@ -195,12 +224,12 @@ int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	sigset_t saved;
 
-	emu_lock_acquire(&saved);
+	lock_acquire(&sig_lock, &saved);
 	if (old)
 		view_read(sig, old);
 	if (act)
 		view_write(sig, act);
-	emu_lock_release(&saved);
+	lock_release(&sig_lock, &saved);
 	return 0;
 }
 

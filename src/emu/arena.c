@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include "emu/emu.h"
+#include "base/real.h"
 
 #ifndef PR_SET_VMA
 #define PR_SET_VMA 0x53564d41
@@ -36,7 +37,7 @@ static struct arena *_Atomic current;
 static struct arena *arena_new(void)
 {
 	/* The header lives at the start of its own arena. */
-	char *p = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
+	char *p = real_mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	struct arena *a;
 
@@ -66,7 +67,7 @@ void *arena_alloc(size_t len)
 			if (!n)
 				return NULL;
 			if (!atomic_compare_exchange_strong(&current, &a, n))
-				munmap(n, ARENA_SIZE);	/* another thread won */
+				real_munmap(n, ARENA_SIZE);	/* another thread won */
 			continue;
 		}
 		off = atomic_fetch_add(&a->used, len);
@@ -80,7 +81,7 @@ void *arena_alloc(size_t len)
 			if (!fresh)
 				return NULL;
 			if (!atomic_compare_exchange_strong(&a->next, &n, fresh))
-				munmap(fresh, ARENA_SIZE);
+				real_munmap(fresh, ARENA_SIZE);
 			else
 				n = fresh;
 		}

@@ -18,7 +18,7 @@
  * poll/epoll/select see POLLIN exactly when messages are queued, and the
  * write end reports POLLERR once every copy of the read end is closed --
  * the last-close detection.  read() and poll() on such a descriptor go
- * through this library's interposers (interpose.c), which return messages
+ * through this library's interposers (src/interpose/), which return messages
  * from the slots with the kernel's rules.
  *
  * Invariants (each one is relied on by the fault path, which runs in a
@@ -56,6 +56,8 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/types.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/uio.h>
 #include "internal.h"
 
@@ -63,7 +65,7 @@
 #define EMU_PAGE_SIZE	(1UL << EMU_PAGE_SHIFT)
 #define EMU_PAGE_MASK	(~(EMU_PAGE_SIZE - 1))
 
-/* ---- page-state words (emu_pagetable.c) ------------------------------ */
+/* ---- page-state words (pagetable.c) ------------------------------ */
 #define PS_CTX_MASK	0xffffu		/* owning context (0: not registered) */
 #define PS_MODE_SHIFT	16		/* UFFDIO_REGISTER_MODE_* (3 bits) */
 #define PS_MODE_MASK	(7u << PS_MODE_SHIFT)
@@ -74,7 +76,7 @@
 #define PS_WP		(1u << 24)	/* write-protected */
 #define PS_POISON	(1u << 25)	/* UFFDIO_POISON'ed */
 #define PS_SHARED	(1u << 26)	/* MAP_SHARED: the page cache decides */
-#define PS_FILE		(1u << 27)	/* shmem-backed (emu_shmem.c) */
+#define PS_FILE		(1u << 27)	/* shmem-backed (shmem.c) */
 
 #define PS_CTX(w)	((w) & PS_CTX_MASK)
 #define PS_MODE(w)	(((w) & PS_MODE_MASK) >> PS_MODE_SHIFT)
@@ -87,14 +89,14 @@
 
 typedef _Atomic uint32_t pageword_t;
 
-void *arena_alloc(size_t len);			/* emu_arena.c */
+void *arena_alloc(size_t len);			/* arena.c */
 pageword_t *pt_word(uintptr_t addr);		/* NULL: never registered */
 uint32_t page_take(pageword_t *pw);		/* PS_BUSY, waiting */
 bool pt_maybe(uintptr_t s, uintptr_t e);	/* any table for [s, e)? */
 uintptr_t pt_leaf_end(uintptr_t a);
 int pt_ensure(uintptr_t start, uintptr_t end);	/* -ENOMEM */
 
-/* ---- contexts (emu_ctx.c) ---------------------------------------------- */
+/* ---- contexts (ctx.c) ---------------------------------------------- */
 #define EMU_MAX_CTX	65536
 #define EMU_SLOTS	1024
 
@@ -153,7 +155,7 @@ struct emu_shared {
 	_Atomic uint32_t outstanding;	/* faults queued or read, not yet over */
 	_Atomic uint32_t changing;	/* events in flight: kernel's mmap_changing */
 	_Atomic uint64_t seq;
-	/* Arrival pattern, for the readers' adaptive spin (emu_spin.c). */
+	/* Arrival pattern, for the readers' adaptive spin (spin.c). */
 	_Atomic uint64_t last_publish_ns;
 	_Atomic uint64_t gap_ns;	/* moving average of inter-arrival gaps */
 	struct emu_slot slots[EMU_SLOTS];
@@ -185,7 +187,7 @@ struct emu_ctx {
 	struct span { uintptr_t start, end; } *spans;
 	size_t nspans, capspans;
 
-	/* Owner side of the cross-process protocol (emu_remote.c). */
+	/* Owner side of the cross-process protocol (remote.c). */
 	int lfd;			/* listening socket, or -1 */
 	struct rpc_conn { int fd; void *staging; pid_t pid; } *conns;
 	int nconns;
@@ -209,11 +211,15 @@ struct emu_ctx *ctx_acquire(uint32_t index);	/* LIVE and referenced, or NULL */
 void ctx_put(struct emu_ctx *ctx);
 struct emu_ctx *ctx_from_fd(int fd);		/* via the fd table */
 struct emu_ctx *ctx_alloc(void);		/* emu_lock held */
+int ctx_make(struct emu_ctx *ctx, int flags, int *rfd);	/* emu_lock held */
+void ctx_abandon(struct emu_ctx *ctx);		/* ctx_make() failed */
+bool ctx_finalize(struct emu_ctx *ctx);		/* emu_lock held */
+extern uint32_t ctx_max;			/* highest index ever used */
 void ctx_release(struct emu_ctx *ctx);		/* last reference gone */
 void ctx_check_closed(struct emu_ctx *ctx);	/* release if no reader left */
 uint64_t ctx_features(const struct emu_ctx *ctx);
 
-/* fd table (emu_fdtab.c): which descriptors are emulated uffds. */
+/* fd table (fdtab.c): which descriptors are emulated uffds. */
 uint32_t fdtab_get_slow(int fd);
 extern _Atomic int fd_any;
 static inline bool fdtab_any(void)
@@ -226,15 +232,21 @@ static inline uint32_t fdtab_get(int fd)
 }
 void fdtab_set(int fd, uint32_t index);
 
-/* ---- global lock and engine state (emu_ctx.c) -------------------------- */
+/* ---- global lock and engine state (ctx.c) -------------------------- */
 extern pthread_mutex_t emu_lock;
 void emu_lock_acquire(sigset_t *saved);		/* blocks signals too */
 void emu_lock_release(const sigset_t *saved);
 int emu_init(void);				/* idempotent */
 int emu_memfd(void);				/* /proc/self/mem, this process */
 pid_t emu_pid(void);				/* getpid(), cached */
+void emu_after_fork_child(void);
 
-/* ---- queue (emu_queue.c) ----------------------------------------------- */
+/* ---- fork (fork.c) and the service thread (service.c) ------------------- */
+void fork_install_hooks(void);
+int emu_service_start(void);			/* emu_lock held */
+void emu_service_after_fork_child(void);
+
+/* ---- queue (queue.c) ----------------------------------------------- */
 struct emu_slot *slot_claim(struct emu_ctx *ctx);
 void slot_publish(struct emu_ctx *ctx, struct emu_slot *s);
 void slot_set_msg(struct emu_slot *s, const struct uffd_msg *m);
@@ -254,7 +266,7 @@ void queue_drain_stale_hint(struct emu_ctx *ctx);
 ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
 		   bool nowait);
 
-/* ---- faults inside system calls (emu_pretouch.c) ------------------------ */
+/* ---- faults inside system calls (pretouch.c) ------------------------ */
 extern bool pretouch_enabled;
 void pretouch_pages(const void *buf, size_t len, bool write);
 extern _Atomic int pt_any;	/* any page-state leaf allocated, ever */
@@ -266,7 +278,7 @@ static inline void pretouch(const void *buf, size_t len, bool write)
 }
 void pretouch_iov(const struct iovec *iov, int n, bool write);
 
-/* ---- adaptive spinning (emu_spin.c) ------------------------------------ */
+/* ---- adaptive spinning (spin.c) ------------------------------------ */
 extern int emu_ncpus;
 uint64_t spin_budget_faulter(struct emu_ctx *ctx);
 void spin_learn_faulter(struct emu_ctx *ctx, uint64_t t, bool hit, bool spun);
@@ -276,12 +288,8 @@ bool spin_enter(void);
 void spin_leave(void);
 bool spin_for_message(struct emu_ctx **ctx, int n, uint64_t budget);
 
-/* ---- fault path (emu_fault.c) ------------------------------------------ */
+/* ---- fault path (fault.c) ------------------------------------------ */
 int fault_install_handler(void);
-int fault_take_sigbus(void);
-extern int orphan_sigbus_cookie;
-/* Non-zero while the kernel-engine watchdog moves ranges (orphan.c). */
-extern _Atomic uint32_t orphan_moving;
 bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s);
 
 /* Safe user memory access for ioctl arguments: 0 or -EFAULT. */
@@ -296,19 +304,7 @@ int safe_write(void *dst, const void *src, size_t n);
 #define ARG_FIELD(arg, type, field) \
 	((void *)((uintptr_t)(arg) + offsetof(type, field)))
 
-/* ---- signal chaining (emu_signal.c) ------------------------------------ */
-int sig_take_over(int sig, void (*handler)(int, siginfo_t *, void *));
-void sig_chain(int sig, siginfo_t *si, void *uc, bool synthetic);
-bool sig_is_ours(int sig);
-bool sig_owns_any(void);
-int sig_app_action(int sig, const struct sigaction *act, struct sigaction *old);
-bool sig_app_blocked(int sig);
-int sig_mask_filter(int how, const sigset_t *set, sigset_t *real_set,
-		    uint64_t *view_before);
-void sig_mask_view(sigset_t *old, uint64_t view);
-void sig_strip_mask(sigset_t *mask);
-
-/* ---- cross-process use (emu_remote.c) ---------------------------------- */
+/* ---- cross-process use (remote.c) ---------------------------------- */
 #define RPC_STAGING_SIZE (4u << 20)	/* rpc.h RPC_STAGING */
 int remote_listen(struct emu_ctx *ctx);		/* owner: at open */
 void remote_accept(struct emu_ctx *ctx);	/* owner: service thread */
@@ -320,16 +316,43 @@ void remote_forget(struct emu_ctx *ctx);	/* client: last fd closed */
 
 /* Orphan policy (orphan.c). */
 uint64_t orphan_scan(void);		/* service thread: next check, ns */
-void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg);
-void orphan_apply_env(int fd);
-void orphan_forget_fd(int fd);
 void orphan_reader_died(struct emu_ctx *ctx, pid_t pid);
+int emu_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
+			  uint64_t timeout_ns);
 void emu_service_kick(void);
 
-/* The operations behind the ioctl gate (emu_ioctl.c). */
+/* The operations behind the ioctl gate (ioctl.c). */
 int emu_dispatch(struct emu_ctx *ctx, unsigned long request, void *arg);
+int emu_ioctl(int fd, unsigned long request, void *arg);	/* -1, errno */
 
-/* ---- operations (emu_register.c, emu_fill.c) --------------------------- */
+/* Creation (ctx.c). */
+int emu_open(int flags, struct uffd_engine_info *why);
+bool emu_available(struct uffd_engine_info *why);
+
+/* ---- what the interposers call (src/interpose/) ------------------------ */
+/* fd.c: an emulated uffd as a descriptor; -1 with errno on error. */
+bool emu_is_uffd(int fd);
+ssize_t emu_fd_read(uint32_t idx, int fd, void *buf, size_t count, bool nowait);
+ssize_t emu_fd_readv(uint32_t idx, int fd, const struct iovec *iov, int iovcnt,
+		     bool nowait);
+void emu_fd_forget(int fd, uint32_t idx);	/* @fd stops naming it */
+void emu_fd_remember(int fd, uint32_t idx);	/* @fd names it too */
+void emu_fd_closed(uint32_t idx);		/* a descriptor of it was closed */
+int emu_fd_close(int fd, uint32_t idx);
+/* poll.c: readiness of sets holding emulated uffds. */
+int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
+	     int timeout, const sigset_t *sigmask, bool is_ppoll);
+int emu_epoll_ctl(int epfd, int op, int fd, uint32_t idx,
+		  const struct epoll_event *ev);
+/* mm.c: the process's memory calls, keeping the page-state table right. */
+void *emu_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int emu_munmap(void *addr, size_t len);
+int emu_madvise(void *addr, size_t len, int advice);
+int emu_mprotect(void *addr, size_t len, int prot);
+void *emu_mremap(void *old, size_t old_size, size_t new_size, int flags,
+		 void *new_addr);
+
+/* ---- operations (register.c, fill.c) --------------------------- */
 int op_api(struct emu_ctx *ctx, void *arg);
 int op_register(struct emu_ctx *ctx, void *arg);
 int op_unregister(struct emu_ctx *ctx, void *arg);
@@ -344,6 +367,16 @@ int op_poison(struct emu_ctx *ctx, void *arg);
 int op_move(struct emu_ctx *ctx, void *arg);
 int op_writeprotect(struct emu_ctx *ctx, void *arg);
 int op_continue(struct emu_ctx *ctx, void *arg);
+
+/* fill.c's claiming and installing, shared with move.c. */
+enum fill_kind { FILL_COPY, FILL_ZERO, FILL_POISON, FILL_MOVE };
+bool page_claim(uintptr_t a, enum fill_kind kind, bool wait);
+void release_run(uintptr_t a, size_t n, uint32_t clear, uint32_t set);
+long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
+	     int prot, int final);
+int fill_result(struct emu_ctx *ctx, long res, __s64 *field,
+		uint64_t dst, uint64_t len, bool dontwake);
+int fill_changing(struct emu_ctx *ctx, __s64 *field);
 void pages_unregister_all(struct emu_ctx *ctx, bool in_child);
 
 /*
@@ -357,7 +390,7 @@ static inline int prot_wp(int prot)
 	return (prot & PROT_WRITE) ? (prot & ~PROT_WRITE) | PROT_READ : prot;
 }
 
-/* Memory map (emu_maps.c). */
+/* Memory map (maps.c). */
 struct vma {
 	uintptr_t start, end;
 	int prot;
@@ -372,14 +405,14 @@ struct vma {
 int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n);
 int pagemap_read(uintptr_t start, size_t npages, uint64_t *out);
 
-/* A /proc/self file opened once per process (emu_maps.c). */
+/* A /proc/self file opened once per process (maps.c). */
 struct proc_fd {
 	_Atomic uint64_t v;	/* pid << 32 | (fd + 1); 0: not open */
 };
 int proc_fd_get(struct proc_fd *pf, const char *path, int flags);
 bool maps_maywrite(uintptr_t start);
 
-/* Shared memory (emu_shmem.c). */
+/* Shared memory (shmem.c). */
 int vma_kind(const struct vma *v, uint32_t *kind);
 int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 	      uintptr_t e, bool shared);

@@ -10,7 +10,7 @@
  *  - errno is preserved for the interrupted code.
  *
  * A fault the engine does not own goes to the application's handler
- * (emu_signal.c) exactly as the kernel would have delivered it.
+ * (base/sigchain.c) exactly as the kernel would have delivered it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +23,7 @@
 #include <ucontext.h>
 #include "emu/emu.h"
 #include "base/real.h"
+#include "base/sigchain.h"
 #include "base/sys.h"
 
 #define TLS __attribute__((tls_model("initial-exec"))) __thread
@@ -239,7 +240,7 @@ bool fault_wait(struct emu_ctx *ctx, struct emu_slot *s)
 /*
  * UFFD_FEATURE_SIGBUS and poisoned pages: SIGBUS, BUS_ADRERR, the exact
  * address, to the faulting thread, with the application's handler run
- * directly on this fault's context (emu_signal.c sig_chain).
+ * directly on this fault's context (base/sigchain.c sig_chain).
  */
 static void raise_sigbus(uintptr_t addr, ucontext_t *uc)
 {
@@ -400,7 +401,7 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		if (w & PS_POISON) {
 			return fault_quiet ? F_CHAIN : F_SIGBUS;
 		}
-		/* shmem: the page cache decides (emu_shmem.c). */
+		/* shmem: the page cache decides (shmem.c). */
 		if ((w & PS_FILE) && !(w & PS_WP && !(mode & (UFFDIO_REGISTER_MODE_MISSING |
 							      UFFDIO_REGISTER_MODE_MINOR)))) {
 			bool cached = shm_cached(addr);
@@ -521,54 +522,11 @@ static void on_sigsegv(int sig, siginfo_t *si, void *ucv)
 	errno = saved_errno;
 }
 
-/*
- * The kernel-engine orphan watchdog (orphan.c) may only queue SI_QUEUE
- * signals to other threads; it marks its SIGBUS with this cookie and we
- * turn it into the BUS_ADRERR (address unknown) it stands for.
- */
-int orphan_sigbus_cookie;
-_Atomic uint32_t orphan_moving;
-
-/* Every other SIGBUS the kernel sends is the application's. */
-static void on_sigbus(int sig, siginfo_t *si, void *ucv)
-{
-	int saved_errno = errno;
-
-	if (si->si_code == SI_QUEUE && si->si_value.sival_ptr == &orphan_sigbus_cookie &&
-	    si->si_pid == sys_getpid()) {
-		struct timespec ts = { 0, 100000000 };
-		siginfo_t bus;
-		int n;
-
-		/*
-		 * The watchdog signals before it moves the ranges to the SIGBUS
-		 * uffd; let the application react only once they are there, so
-		 * that what it does next faults with SIGBUS, not on the old uffd
-		 * (bounded: 10 x 100 ms).
-		 */
-		for (n = 0; n < 10 && atomic_load(&orphan_moving); n++)
-			sys_futex_wait(&orphan_moving, 1, &ts);
-		memset(&bus, 0, sizeof(bus));
-		bus.si_signo = SIGBUS;
-		bus.si_code = BUS_ADRERR;
-		sig_chain(sig, &bus, ucv, true);
-	} else {
-		sig_chain(sig, si, ucv, false);
-	}
-	errno = saved_errno;
-}
-
-/* For the kernel engine's SIGBUS orphan policy: own SIGBUS. */
-int fault_take_sigbus(void)
-{
-	return sig_take_over(SIGBUS, on_sigbus);
-}
-
 int fault_install_handler(void)
 {
 	int err;
 
 	emu_ncpus = get_nprocs();
 	err = sig_take_over(SIGSEGV, on_sigsegv);
-	return err ? err : sig_take_over(SIGBUS, on_sigbus);
+	return err ? err : sigbus_take_over();
 }

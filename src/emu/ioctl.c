@@ -57,7 +57,7 @@ int emu_ioctl(int fd, unsigned long request, void *arg)
 	case FIOASYNC:
 		/* Handled by the VFS for every file, uffd included. */
 		ctx_put(ctx);
-		return (int)syscall(SYS_ioctl, fd, request, arg);
+		return sys_ioctl(fd, request, arg);
 	}
 	/* Memory of another process (fd received or inherited): ask it. */
 	if (ctx->remote || ctx->owner != emu_pid())
@@ -69,18 +69,5 @@ int emu_ioctl(int fd, unsigned long request, void *arg)
 		errno = -r;
 		return -1;
 	}
-	return 0;
-}
-
-/* Features and masks of this engine, for uffd_probe_engine(). */
-int emu_probe_api(struct uffd_engine_info *info)
-{
-	info->features = emu_features();
-	info->ioctls = UFFD_API_IOCTLS_618;
-	info->range_ioctls = UFFD_API_RANGE_IOCTLS_618 &
-			     ~((uint64_t)1 << _UFFDIO_WRITEPROTECT |
-			       (uint64_t)1 << _UFFDIO_CONTINUE);
-	info->user_mode_only = 1;
-	snprintf(info->path, sizeof(info->path), "guard markers + SIGSEGV");
 	return 0;
 }

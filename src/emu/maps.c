@@ -141,7 +141,7 @@ int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
 
 	*out = NULL;
 	*n = 0;
-	fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+	fd = real_open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	while (!done) {
@@ -151,7 +151,7 @@ int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
 		 * line of PATH_MAX).
 		 */
 		size_t want = sizeof(buf) - 1 - have;
-		ssize_t r = read(fd, buf + have, want < 4096 ? want : 4096);
+		ssize_t r = real_read(fd, buf + have, want < 4096 ? want : 4096);
 		char *line, *nl;
 
 		if (r < 0 && errno == EINTR)
@@ -208,7 +208,7 @@ int proc_fd_get(struct proc_fd *pf, const char *path, int flags)
 
 	if (v && (pid_t)(v >> 32) == pid)
 		return (int)(uint32_t)v - 1;
-	fd = open(path, flags | O_CLOEXEC);
+	fd = real_open(path, flags | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	nv = (uint64_t)(uint32_t)pid << 32 | (uint32_t)(fd + 1);
@@ -236,7 +236,7 @@ int pagemap_read(uintptr_t start, size_t npages, uint64_t *out)
 	if (fd < 0)
 		return -errno;
 	while (done < want) {
-		ssize_t r = pread(fd, (char *)out + done, want - done,
+		ssize_t r = real_pread(fd, (char *)out + done, want - done,
 				  off + (off_t)done);
 
 		if (r <= 0)
@@ -259,11 +259,11 @@ bool maps_maywrite(uintptr_t start)
 	int fd;
 
 	wl = (size_t)snprintf(want, sizeof(want), "%lx-", (unsigned long)start);
-	fd = open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
+	fd = real_open("/proc/self/smaps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	while (!done) {
-		ssize_t r = read(fd, buf + have, sizeof(buf) - 1 - have);
+		ssize_t r = real_read(fd, buf + have, sizeof(buf) - 1 - have);
 
 		if (r <= 0)
 			break;

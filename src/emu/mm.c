@@ -20,14 +20,13 @@
  *	and write protection; in-place growth extends the registration;
  *   mprotect(): the recorded protection follows, write protection stays.
  *
- * Calls made with syscall(2) bypass all this (docs/emulated-engine.md).
- * Every interposer starts with a check that costs nothing unless the range
- * is near registered memory.
+ * The C library's names are interposed in src/interpose/mm.c, which calls
+ * the emu_*() functions here; calls made with syscall(2) bypass all this
+ * (docs/emulated-engine.md).  Each starts with a check that costs nothing
+ * unless the range is near registered memory.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
 #include "emu/emu.h"
@@ -37,39 +36,6 @@
 #ifndef MADV_DONTNEED_LOCKED
 #define MADV_DONTNEED_LOCKED 24
 #endif
-
-static struct {
-	void *(*mmap)(void *, size_t, int, int, int, off_t);
-	int (*munmap)(void *, size_t);
-	void *(*mremap)(void *, size_t, size_t, int, ...);
-	int (*madvise)(void *, size_t, int);
-	int (*mprotect)(void *, size_t, int);
-} mm_real;
-
-#define MM_NEED(name) do { if (unlikely(!mm_real.name)) \
-	mm_real.name = (__typeof__(mm_real.name))dlsym(RTLD_NEXT, #name); } while (0)
-
-__attribute__((constructor(102))) static void mm_init(void)
-{
-	MM_NEED(mmap);
-	MM_NEED(munmap);
-	MM_NEED(mremap);
-	MM_NEED(madvise);
-	MM_NEED(mprotect);
-}
-
-/* The engine's own calls must not come back here. */
-int real_mprotect(void *addr, size_t len, int prot)
-{
-	MM_NEED(mprotect);
-	return mm_real.mprotect(addr, len, prot);
-}
-
-int real_madvise(void *addr, size_t len, int advice)
-{
-	MM_NEED(madvise);
-	return mm_real.madvise(addr, len, advice);
-}
 
 /* ---- which registered pages a call touches ----------------------------- */
 
@@ -261,18 +227,17 @@ static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg
 	}
 }
 
-UFFD_EXPORT int madvise(void *addr, size_t len, int advice)
+int emu_madvise(void *addr, size_t len, int advice)
 {
 	uintptr_t s = (uintptr_t)addr, e = page_up(s + len);
 	struct pending_events pe = { 0 };
 	struct remove_arg ra = { &pe };
 	sigset_t saved;
 
-	MM_NEED(madvise);
 	if (likely(advice != MADV_DONTNEED && advice != MADV_DONTNEED_LOCKED &&
 		   advice != MADV_FREE && advice != MADV_REMOVE) ||
 	    (s & ~EMU_PAGE_MASK) || e < s || !any_registered(s, e))
-		return mm_real.madvise(addr, len, advice);
+		return real_madvise(addr, len, advice);
 
 	/* REMOVE events are read before anything is zapped. */
 	emu_lock_acquire(&saved);
@@ -283,7 +248,7 @@ UFFD_EXPORT int madvise(void *addr, size_t len, int advice)
 	emu_lock_acquire(&saved);
 	for_each_run(s, e, zap_run, NULL);
 	emu_lock_release(&saved);
-	return mm_real.madvise(addr, len, advice);
+	return real_madvise(addr, len, advice);
 }
 
 /* ---- munmap, mmap(MAP_FIXED) ----------------------------------------------- */
@@ -324,7 +289,7 @@ static void forget_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *
 		atomic_store(pt_word(a), 0);
 }
 
-UFFD_EXPORT int munmap(void *addr, size_t len)
+int emu_munmap(void *addr, size_t len)
 {
 	uintptr_t s = (uintptr_t)addr, e = page_up(s + len);
 	struct pending_events pe = { 0 };
@@ -332,12 +297,11 @@ UFFD_EXPORT int munmap(void *addr, size_t len)
 	sigset_t saved;
 	int r, err;
 
-	MM_NEED(munmap);
 	if (likely(!any_registered(s, e)) || (s & ~EMU_PAGE_MASK) || e < s)
-		return mm_real.munmap(addr, len);
+		return real_munmap(addr, len);
 	emu_lock_acquire(&saved);
 	for_each_run(s, e, collect_unmap, &ua);
-	r = mm_real.munmap(addr, len);
+	r = real_munmap(addr, len);
 	err = errno;
 	if (r == 0) {
 		for_each_run(s, e, forget_run, NULL);
@@ -354,8 +318,7 @@ UFFD_EXPORT int munmap(void *addr, size_t len)
 	return r;
 }
 
-static void *mmap_common(void *addr, size_t len, int prot, int flags, int fd,
-			 off_t off)
+void *emu_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uintptr_t s = (uintptr_t)addr, e = page_up(s + len);
 	struct pending_events pe = { 0 };
@@ -364,13 +327,12 @@ static void *mmap_common(void *addr, size_t len, int prot, int flags, int fd,
 	void *r;
 	int err;
 
-	MM_NEED(mmap);
 	if (likely(!(flags & MAP_FIXED)) || (flags & MAP_FIXED_NOREPLACE) ||
 	    (s & ~EMU_PAGE_MASK) || e < s || !any_registered(s, e))
-		return mm_real.mmap(addr, len, prot, flags, fd, off);
+		return real_mmap(addr, len, prot, flags, fd, off);
 	emu_lock_acquire(&saved);
 	for_each_run(s, e, collect_unmap, &ua);
-	r = mm_real.mmap(addr, len, prot, flags, fd, off);
+	r = real_mmap(addr, len, prot, flags, fd, off);
 	err = errno;
 	if (r != MAP_FAILED) {
 		for_each_run(s, e, forget_run, NULL);
@@ -384,18 +346,6 @@ static void *mmap_common(void *addr, size_t len, int prot, int flags, int fd,
 		ev_cancel(&pe);
 	errno = err;
 	return r;
-}
-
-UFFD_EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd,
-		       off_t off)
-{
-	return mmap_common(addr, len, prot, flags, fd, off);
-}
-
-UFFD_EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd,
-			 off_t off)
-{
-	return mmap_common(addr, len, prot, flags, fd, off);
 }
 
 /* ---- mprotect ------------------------------------------------------------------ */
@@ -431,18 +381,17 @@ static void lock_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *ar
 		page_take(pt_word(a));
 }
 
-UFFD_EXPORT int mprotect(void *addr, size_t len, int prot)
+int emu_mprotect(void *addr, size_t len, int prot)
 {
 	uintptr_t s = (uintptr_t)addr, e = page_up(s + len);
 	sigset_t saved;
 	int r, err, p = prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
 
-	MM_NEED(mprotect);
 	if (likely(!any_registered(s, e)) || (s & ~EMU_PAGE_MASK) || e < s)
-		return mm_real.mprotect(addr, len, prot);
+		return real_mprotect(addr, len, prot);
 	emu_lock_acquire(&saved);
 	for_each_run(s, e, lock_run, NULL);
-	r = mm_real.mprotect(addr, len, prot);
+	r = real_mprotect(addr, len, prot);
 	err = errno;
 	if (r == 0)
 		for_each_run(s, e, reprotect_run, &p);
@@ -504,31 +453,25 @@ static void remap_move(struct remap_arg *ra, uintptr_t moved_len)
 	}
 }
 
-UFFD_EXPORT void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
+void *emu_mremap(void *old, size_t old_size, size_t new_size, int flags,
+		 void *new_addr)
 {
 	uintptr_t os = (uintptr_t)old, oe = page_up(os + old_size);
 	struct pending_events pe = { 0 };
 	struct remap_arg ra = { 0 };
-	void *new_addr = NULL, *r;
 	sigset_t saved;
-	va_list ap;
+	void *r;
 	int err;
 
-	if (flags & MREMAP_FIXED) {
-		va_start(ap, flags);
-		new_addr = va_arg(ap, void *);
-		va_end(ap);
-	}
-	MM_NEED(mremap);
 	if (likely(!any_registered(os, oe)) || (os & ~EMU_PAGE_MASK) || oe < os)
-		return mm_real.mremap(old, old_size, new_size, flags, new_addr);
+		return real_mremap(old, old_size, new_size, flags, new_addr);
 
 	emu_lock_acquire(&saved);
 	ra.os = os;
 	ra.oe = oe;
 	ra.pe = &pe;
 	for_each_run(os, oe, remap_lock, &ra);
-	r = mm_real.mremap(old, old_size, new_size, flags, new_addr);
+	r = real_mremap(old, old_size, new_size, flags, new_addr);
 	err = errno;
 	if (r == MAP_FAILED) {
 		for_each_run(os, oe, release_run_busy, NULL);

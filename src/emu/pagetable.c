@@ -49,7 +49,7 @@ pageword_t *pt_word(uintptr_t addr)
 
 static void *zalloc(size_t len)
 {
-	return arena_alloc(len);	/* see emu_arena.c */
+	return arena_alloc(len);	/* see arena.c */
 }
 
 /* Make words exist for [start, end).  Caller holds emu_lock. */

@@ -103,7 +103,7 @@ static void token_write(struct emu_ctx *ctx)
 	 * the fault handler runs blocked (sa_mask); take it back.
 	 */
 	for (;;) {
-		r = write(ctx->wfd, &b, 1);
+		r = real_write(ctx->wfd, &b, 1);
 		if (r == 1)
 			return;
 		if (errno == EAGAIN) {
@@ -472,7 +472,7 @@ void queue_drain_stale_hint(struct emu_ctx *ctx)
 
 	if (fd < 0 || !atomic_load(&ctx->sh->stale))
 		return;
-	if (fstat(fd, &st) || st.st_ino != ctx->rino || st.st_dev != ctx->rdev)
+	if (real_fstat(fd, &st) || st.st_ino != ctx->rino || st.st_dev != ctx->rdev)
 		return;
 	queue_drain_stale(ctx, fd);
 }

@@ -40,7 +40,7 @@ static bool capable_ptrace(void)
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 
-	if (syscall(SYS_capget, &h, d))
+	if (sys_call(SYS_capget, (long)&h, (long)d, 0, 0, 0, 0))
 		return false;
 	return d[CAP_SYS_PTRACE / 32].effective & (1u << (CAP_SYS_PTRACE % 32));
 }
@@ -303,7 +303,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 		 * as the kernel's uffd-wp PTE bit and marker stay: live
 		 * again if WP mode comes back, dormant meanwhile - a write
 		 * to a present page, or any access to a marker, drops it
-		 * (emu_fault.c).  A dormant marker takes a COPY and makes
+		 * (fault.c).  A dormant marker takes a COPY and makes
 		 * ZEROPAGE and POISON say EEXIST (K17, K20).  A marker stays
 		 * only where the page stays marked (MISSING or WP mode).
 		 */

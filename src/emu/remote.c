@@ -11,7 +11,7 @@
  *    uses the uffd, and the descriptor is the pipe the tokens go through,
  *    so read() and poll() work in any process unchanged;
  *  - operations: an ioctl issued elsewhere is sent over a UNIX socket to
- *    the owner's service thread, which runs the very same code (emu_ioctl.c
+ *    the owner's service thread, which runs the very same code (ioctl.c
  *    emu_dispatch) on its own memory and sends back the result and the
  *    struct's write-backs.  Page contents for UFFDIO_COPY travel through a
  *    staging memfd of the connection.
@@ -99,7 +99,7 @@ static int send_fds(int sock, const void *buf, size_t len, const int *fds, int n
 		cm->cmsg_len = CMSG_LEN((size_t)n * sizeof(int));
 		memcpy(CMSG_DATA(cm), fds, (size_t)n * sizeof(int));
 	}
-	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+	return real_sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
 }
 
 /* Caller: service thread, emu_lock held. */
@@ -149,7 +149,7 @@ static bool remote_hello(struct emu_ctx *ctx, struct rpc_conn *c)
 	int stfd = -1, fds[2];
 	ssize_t n;
 
-	n = recv(c->fd, &hello, sizeof(hello), MSG_DONTWAIT);
+	n = real_recv(c->fd, &hello, sizeof(hello), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return true;
 	if (n != sizeof(hello) || hello.magic != RPC_MAGIC || hello.op != RPC_HELLO)
@@ -164,7 +164,7 @@ static bool remote_hello(struct emu_ctx *ctx, struct rpc_conn *c)
 	stfd = memfd_create("libuffd-staging", MFD_CLOEXEC);
 	if (stfd < 0 || ftruncate(stfd, RPC_STAGING))
 		goto fail;
-	staging = mmap(NULL, RPC_STAGING, PROT_READ | PROT_WRITE, MAP_SHARED, stfd, 0);
+	staging = real_mmap(NULL, RPC_STAGING, PROT_READ | PROT_WRITE, MAP_SHARED, stfd, 0);
 	if (staging == MAP_FAILED)
 		goto fail;
 	rep.flags = ctx->flags;
@@ -182,7 +182,7 @@ fail:
 refuse:
 	send_fds(c->fd, &rep, sizeof(rep), NULL, 0);
 	if (staging != MAP_FAILED)
-		munmap(staging, RPC_STAGING);
+		real_munmap(staging, RPC_STAGING);
 	if (stfd >= 0)
 		real_close(stfd);
 	return false;
@@ -326,7 +326,7 @@ bool remote_serve(struct emu_ctx *ctx, int i)
 
 	if (!c->staging)
 		return remote_hello(ctx, c);
-	n = recv(c->fd, &rq, sizeof(rq), MSG_DONTWAIT);
+	n = real_recv(c->fd, &rq, sizeof(rq), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return true;
 	if (n != sizeof(rq) || rq.magic != RPC_MAGIC || rq.op != RPC_IOCTL)
@@ -366,7 +366,7 @@ bool remote_serve(struct emu_ctx *ctx, int i)
 	 * the replies (ours waits for each) would stop this thread, and with
 	 * it every other client.  A full socket buffer drops the connection.
 	 */
-	ok = send(c->fd, &rp, sizeof(rp), MSG_NOSIGNAL | MSG_DONTWAIT) ==
+	ok = real_send(c->fd, &rp, sizeof(rp), MSG_NOSIGNAL | MSG_DONTWAIT) ==
 	     (ssize_t)sizeof(rp);
 	if (wake_len) {
 		wake_range(ctx, wake_start, wake_len);
@@ -383,7 +383,7 @@ void remote_close_all(struct emu_ctx *ctx)
 		if (ctx->conns[i].fd >= 0)
 			real_close(ctx->conns[i].fd);
 		if (ctx->conns[i].staging)
-			munmap(ctx->conns[i].staging, RPC_STAGING);
+			real_munmap(ctx->conns[i].staging, RPC_STAGING);
 	}
 	free(ctx->conns);
 	ctx->conns = NULL;
@@ -407,7 +407,7 @@ static int recv_fds(int sock, void *buf, size_t len, int *fds, int max)
 	int n = 0;
 	ssize_t r;
 
-	r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	r = real_recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	if (r != (ssize_t)len)
 		return -1;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
@@ -453,7 +453,7 @@ static int remote_connect(dev_t dev, ino_t ino, int *connp,
 		err = -EPERM;
 		goto out;
 	}
-	if (send(fd, &hello, sizeof(hello), MSG_NOSIGNAL) != sizeof(hello))
+	if (real_send(fd, &hello, sizeof(hello), MSG_NOSIGNAL) != sizeof(hello))
 		goto out;
 	n = recv_fds(fd, &rep, sizeof(rep), fds, 2);
 	if (n < 0 || rep.magic != RPC_MAGIC)
@@ -469,21 +469,21 @@ static int remote_connect(dev_t dev, ino_t ino, int *connp,
 		goto out;
 	}
 	if (queue && !*queue) {
-		q = mmap(NULL, rep.queue_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		q = real_mmap(NULL, rep.queue_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 fds[0], 0);
 		if (q == MAP_FAILED)
 			goto out;
 		if (((struct emu_shared *)q)->magic != EMU_SHARED_MAGIC) {
-			munmap(q, rep.queue_size);
+			real_munmap(q, rep.queue_size);
 			err = -EPROTONOSUPPORT;
 			goto out;
 		}
 		*queue = q;
 	}
-	st = mmap(NULL, RPC_STAGING, PROT_READ | PROT_WRITE, MAP_SHARED, fds[1], 0);
+	st = real_mmap(NULL, RPC_STAGING, PROT_READ | PROT_WRITE, MAP_SHARED, fds[1], 0);
 	if (st == MAP_FAILED) {
 		if (q != MAP_FAILED) {
-			munmap(q, rep.queue_size);
+			real_munmap(q, rep.queue_size);
 			*queue = NULL;
 		}
 		goto out;
@@ -536,10 +536,10 @@ static int call(struct emu_ctx *ctx, unsigned long request, const void *in,
 	rq.request = request;
 	rq.src_ok = src_ok;
 	memcpy(rq.arg, in, sizeof(rq.arg));
-	if (send(ctx->conn, &rq, sizeof(rq), MSG_NOSIGNAL) != sizeof(rq))
+	if (real_send(ctx->conn, &rq, sizeof(rq), MSG_NOSIGNAL) != sizeof(rq))
 		return -ESRCH;
 	do
-		n = recv(ctx->conn, &rp, sizeof(rp), 0);
+		n = real_recv(ctx->conn, &rp, sizeof(rp), 0);
 	while (n < 0 && errno == EINTR);
 	if (n != sizeof(rp) || rp.id != rq.id)
 		return -ESRCH;
@@ -685,7 +685,7 @@ int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg)
 		/* Distinguish "owner gone" from the operation's own ESRCH. */
 		struct pollfd p = { ctx->conn, 0, 0 };
 
-		if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR))) {
+		if (real_poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR))) {
 			r = owner_gone(request, in);
 			goto out;
 		}
@@ -722,9 +722,9 @@ bool emu_adopt(int fd)
 	int conn, flags, err;
 	pid_t owner;
 
-	if (fd < 0 || fdtab_get(fd) || fstat(fd, &st) || !S_ISFIFO(st.st_mode))
+	if (fd < 0 || fdtab_get(fd) || real_fstat(fd, &st) || !S_ISFIFO(st.st_mode))
 		return false;
-	if ((fcntl(fd, F_GETFL) & O_ACCMODE) != O_RDONLY)
+	if ((real_fcntl(fd, F_GETFL, 0) & O_ACCMODE) != O_RDONLY)
 		return false;
 	err = remote_connect(st.st_dev, st.st_ino, &conn, &q, &staging, &flags,
 			     &owner);
@@ -733,8 +733,8 @@ bool emu_adopt(int fd)
 	emu_lock_acquire(&saved);
 	if (!(ctx = ctx_alloc())) {
 		emu_lock_release(&saved);
-		munmap(q, sizeof(*q));
-		munmap(staging, RPC_STAGING);
+		real_munmap(q, sizeof(*q));
+		real_munmap(staging, RPC_STAGING);
 		real_close(conn);
 		return false;
 	}
@@ -764,7 +764,7 @@ void remote_forget(struct emu_ctx *ctx)
 	if (ctx->conn >= 0)
 		real_close(ctx->conn);
 	if (ctx->staging)
-		munmap(ctx->staging, RPC_STAGING);
+		real_munmap(ctx->staging, RPC_STAGING);
 	ctx->conn = -1;
 	ctx->staging = NULL;
 }

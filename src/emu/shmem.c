@@ -88,9 +88,9 @@ int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 	}
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
 		 (unsigned long)vstart, (unsigned long)vend);
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = real_open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = real_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	for (i = 0; i < MAX_FSPANS; i++) {
@@ -143,7 +143,7 @@ int vma_kind(const struct vma *v, uint32_t *kind)
 		return 0;
 	snprintf(path, sizeof(path), "/proc/self/map_files/%lx-%lx",
 		 (unsigned long)v->start, (unsigned long)v->end);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = real_open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -EINVAL;
 	if (fstatfs(fd, &sf)) {
@@ -174,7 +174,7 @@ static off_t fsize(int fd)
 {
 	struct stat st;
 
-	return fstat(fd, &st) ? -1 : st.st_size;
+	return real_fstat(fd, &st) ? -1 : st.st_size;
 }
 
 /*
@@ -211,7 +211,7 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		size_t done;
 
 		for (done = 0; done < len; done += EMU_PAGE_SIZE)
-			if (pwrite(f->fd, zero, EMU_PAGE_SIZE, off + (off_t)done) !=
+			if (real_pwrite(f->fd, zero, EMU_PAGE_SIZE, off + (off_t)done) !=
 			    (ssize_t)EMU_PAGE_SIZE)
 				break;
 		return done ? (long)done : -EFAULT;
@@ -220,7 +220,7 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	k = (len < src_ok ? len : src_ok) & EMU_PAGE_MASK;
 	if (!k)
 		return -EFAULT;
-	n = pwrite(f->fd, (void *)src, k, off);
+	n = real_pwrite(f->fd, (void *)src, k, off);
 	if (n < 0 || (n & ~(ssize_t)EMU_PAGE_MASK)) {
 		/*
 		 * The source faulted part-way through a page, or at its first

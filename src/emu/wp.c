@@ -7,7 +7,7 @@
  * Reads proceed.  Without UFFD_FEATURE_WP_UNPOPULATED, pages that were
  * never populated are left alone, as the kernel ignores none PTEs; with
  * it, they get a marker: a guard marker with PS_WP, so that a write is a WP
- * fault and a read maps the zero page (emu_fault.c).
+ * fault and a read maps the zero page (fault.c).
  *
  * Unlike the kernel's per-PTE bit, real_mprotect() splits the VMA around every
  * run of protected pages.  Protecting scattered pages therefore consumes

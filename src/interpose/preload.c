@@ -3,8 +3,8 @@
  * libuffd-preload.so: unmodified programs written against
  * <linux/userfaultfd.h> on either engine (LD_PRELOAD, or `uffd run`).
  *
- * Built from the whole library plus this file, which routes what such a
- * program does to create and drive a uffd:
+ * Built from the whole library plus this folder's preload*.c files.  This
+ * one routes what such a program does to create and drive a uffd:
  *
  *   syscall(SYS_userfaultfd, flags), userfaultfd(flags)  -> uffd_open(flags)
  *   open/openat("/dev/userfaultfd") + USERFAULTFD_IOC_NEW -> the same, via a
@@ -13,87 +13,31 @@
  *
  * honouring UFFD_ENGINE (default auto: the kernel's uffd when it can be
  * created, else the emulated engine) and UFFD_DENY_KERNEL.  It also turns
- * on the pre-touching of system-call buffers (emu_pretouch.c) and
- * interposes the calls listed in docs/preload.md for it.  Everything else
- * goes straight to the C library: every interposer first checks one table
- * or flag.
+ * on the pre-touching of system-call buffers (src/emu/pretouch.c, and the
+ * interposers of preload_io.c).  Everything else goes straight to the C
+ * library: every interposer first checks one table or flag.
  *
  * The library's own interposers (read, poll, close, dup*, sigaction,
- * sigprocmask, mmap/munmap/madvise...) are in this object too, so signal
- * handling and memory calls behave as documented for linked programs.
+ * sigprocmask, mmap/munmap/madvise...; the rest of this folder) are in the
+ * shim too, so signal handling and memory calls behave as documented for
+ * linked programs.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
-#include <sys/random.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
-#include "emu/emu.h"
-#include "base/real.h"
-#include "base/sys.h"
+#include "interpose/interpose.h"
 
 #define DEV_PATH "/dev/userfaultfd"
 
-static struct {
-	long (*syscall)(long, ...);
-	int (*open)(const char *, int, ...);
-	int (*openat)(int, const char *, int, ...);
-	int (*ioctl)(int, unsigned long, ...);
-	ssize_t (*pread)(int, void *, size_t, off_t);
-	ssize_t (*preadv)(int, const struct iovec *, int, off_t);
-	ssize_t (*recv)(int, void *, size_t, int);
-	ssize_t (*recvfrom)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
-	ssize_t (*write)(int, const void *, size_t);
-	ssize_t (*pwrite)(int, const void *, size_t, off_t);
-	ssize_t (*writev)(int, const struct iovec *, int);
-	ssize_t (*pwritev)(int, const struct iovec *, int, off_t);
-	ssize_t (*send)(int, const void *, size_t, int);
-	ssize_t (*sendto)(int, const void *, size_t, int, const struct sockaddr *,
-			  socklen_t);
-	ssize_t (*sendmsg)(int, const struct msghdr *, int);
-	ssize_t (*getrandom)(void *, size_t, unsigned int);
-	int (*stat)(const char *, struct stat *);
-	int (*fstat)(int, struct stat *);
-	int (*lstat)(const char *, struct stat *);
-	int (*fstatat)(int, const char *, struct stat *, int);
-	int (*statx)(int, const char *, int, unsigned int, struct statx *);
-} pl;
-
-#define PL_NEED(name) do { if (unlikely(!pl.name)) \
-	pl.name = (__typeof__(pl.name))dlsym(RTLD_NEXT, #name); } while (0)
-
-/* Everything resolved before main(): some are called from signal handlers. */
+/* Before main(): the shim's settings (the C library's functions: base/real.c). */
 __attribute__((constructor(110))) static void preload_init(void)
 {
-	PL_NEED(syscall);
-	PL_NEED(open);
-	PL_NEED(openat);
-	PL_NEED(ioctl);
-	PL_NEED(pread);
-	PL_NEED(preadv);
-	PL_NEED(recv);
-	PL_NEED(recvfrom);
-	PL_NEED(write);
-	PL_NEED(pwrite);
-	PL_NEED(writev);
-	PL_NEED(pwritev);
-	PL_NEED(send);
-	PL_NEED(sendto);
-	PL_NEED(sendmsg);
-	PL_NEED(getrandom);
-	PL_NEED(stat);
-	PL_NEED(fstat);
-	PL_NEED(lstat);
-	PL_NEED(fstatat);
-	PL_NEED(statx);
 	pretouch_enabled = true;
 	/*
 	 * auto: a kernel uffd the kernel would only give user-mode-only
@@ -122,8 +66,7 @@ UFFD_EXPORT long syscall(long nr, ...)
 	va_end(ap);
 	if (nr == SYS_userfaultfd)
 		return uffd_open((int)a[0]);
-	PL_NEED(syscall);
-	return pl.syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+	return REAL(syscall)(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 /*
@@ -176,7 +119,7 @@ static int open_device(int dirfd, const char *path, int flags, mode_t mode)
 	int fd, err, i;
 
 	if (use_kernel_device()) {
-		fd = pl.openat(dirfd, path, flags, mode);
+		fd = REAL(openat)(dirfd, path, flags, mode);
 		if (fd >= 0 || env_engine() == UFFD_ENGINE_KERNEL)
 			return fd;
 		err = errno;
@@ -213,11 +156,9 @@ UFFD_EXPORT int open(const char *path, int flags, ...)
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
 	}
-	PL_NEED(openat);
 	if (unlikely(is_dev_path(path)))
 		return open_device(AT_FDCWD, path, flags, mode);
-	PL_NEED(open);
-	return pl.open(path, flags, mode);
+	return REAL(open)(path, flags, mode);
 }
 
 UFFD_EXPORT int open64(const char *path, int flags, ...)
@@ -233,10 +174,9 @@ UFFD_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 		mode = (mode_t)va_arg(ap, int);
 		va_end(ap);
 	}
-	PL_NEED(openat);
 	if (unlikely(is_dev_path(path)))
 		return open_device(dirfd, path, flags, mode);
-	return pl.openat(dirfd, path, flags, mode);
+	return REAL(openat)(dirfd, path, flags, mode);
 }
 
 UFFD_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
@@ -277,214 +217,16 @@ UFFD_EXPORT int preload_ioctl(int fd, unsigned long request, void *arg)
 
 	if (likely(!fdtab_any()) && likely(_IOC_TYPE(request) != UFFDIO) &&
 	    likely(!atomic_load_explicit(&nstandin, memory_order_relaxed)) &&
-	    likely(pl.ioctl != NULL))
-		return pl.ioctl(fd, request, arg);
-	if (unlikely(emu_is_uffd(fd)))
-		return emu_ioctl(fd, request, arg);
+	    likely(real.ioctl != NULL))
+		return real.ioctl(fd, request, arg);
 	if (unlikely(request == USERFAULTFD_IOC_NEW) && is_standin(fd))
 		return uffd_open_engine((int)(uintptr_t)arg, UFFD_ENGINE_EMULATED);
-	PL_NEED(ioctl);
-	r = pl.ioctl(fd, request, arg);
-	if (r == 0 && _IOC_TYPE(request) == UFFDIO)
-		orphan_kernel_ioctl(fd, request, arg);
-	/* A uffd that reached us some way we did not see (an exec, say). */
-	if (unlikely(r < 0 && errno == ENOTTY && _IOC_TYPE(request) == UFFDIO)) {
-		int e = errno;
-
-		if (emu_adopt(fd))
-			return emu_ioctl(fd, request, arg);
-		errno = e;
-	}
+	r = uffd_ioctl(fd, request, arg);
 	if (unlikely(r < 0 && is_standin(fd))) {
 		errno = EINVAL;		/* the device answers EINVAL to the rest */
 		return -1;
 	}
 	return r;
-}
-
-/* ---- buffers the kernel writes: touched for write first -------------------------- */
-
-UFFD_EXPORT ssize_t pread(int fd, void *buf, size_t n, off_t off)
-{
-	PL_NEED(pread);
-	pretouch(buf, n, true);
-	return pl.pread(fd, buf, n, off);
-}
-
-UFFD_EXPORT ssize_t pread64(int fd, void *buf, size_t n, off_t off)
-	__attribute__((alias("pread")));
-
-UFFD_EXPORT ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t len)
-{
-	if (n > len)
-		abort();
-	return pread(fd, buf, n, off);
-}
-
-UFFD_EXPORT ssize_t __pread64_chk(int fd, void *buf, size_t n, off_t off,
-				  size_t len) __attribute__((alias("__pread_chk")));
-
-UFFD_EXPORT ssize_t preadv(int fd, const struct iovec *iov, int cnt, off_t off)
-{
-	PL_NEED(preadv);
-	pretouch_iov(iov, cnt, true);
-	return pl.preadv(fd, iov, cnt, off);
-}
-
-UFFD_EXPORT ssize_t preadv64(int fd, const struct iovec *iov, int cnt, off_t off)
-	__attribute__((alias("preadv")));
-
-UFFD_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
-{
-	PL_NEED(recv);
-	pretouch(buf, n, true);
-	return pl.recv(fd, buf, n, flags);
-}
-
-UFFD_EXPORT ssize_t __recv_chk(int fd, void *buf, size_t n, size_t len, int flags)
-{
-	if (n > len)
-		abort();
-	return recv(fd, buf, n, flags);
-}
-
-UFFD_EXPORT ssize_t recvfrom(int fd, void *buf, size_t n, int flags,
-			     struct sockaddr *sa, socklen_t *salen)
-{
-	PL_NEED(recvfrom);
-	pretouch(buf, n, true);
-	return pl.recvfrom(fd, buf, n, flags, sa, salen);
-}
-
-UFFD_EXPORT ssize_t __recvfrom_chk(int fd, void *buf, size_t n, size_t len,
-				   int flags, struct sockaddr *sa, socklen_t *salen)
-{
-	if (n > len)
-		abort();
-	return recvfrom(fd, buf, n, flags, sa, salen);
-}
-
-UFFD_EXPORT ssize_t getrandom(void *buf, size_t n, unsigned int flags)
-{
-	PL_NEED(getrandom);
-	pretouch(buf, n, true);
-	return pl.getrandom(buf, n, flags);
-}
-
-UFFD_EXPORT int stat(const char *path, struct stat *st)
-{
-	PL_NEED(stat);
-	pretouch(st, sizeof(*st), true);
-	return pl.stat(path, st);
-}
-
-/* On 64-bit glibc struct stat64 is struct stat. */
-UFFD_EXPORT int stat64(const char *path, struct stat64 *st)
-{
-	return stat(path, (struct stat *)st);
-}
-
-UFFD_EXPORT int fstat(int fd, struct stat *st)
-{
-	PL_NEED(fstat);
-	pretouch(st, sizeof(*st), true);
-	return pl.fstat(fd, st);
-}
-
-UFFD_EXPORT int fstat64(int fd, struct stat64 *st)
-{
-	return fstat(fd, (struct stat *)st);
-}
-
-UFFD_EXPORT int lstat(const char *path, struct stat *st)
-{
-	PL_NEED(lstat);
-	pretouch(st, sizeof(*st), true);
-	return pl.lstat(path, st);
-}
-
-UFFD_EXPORT int lstat64(const char *path, struct stat64 *st)
-{
-	return lstat(path, (struct stat *)st);
-}
-
-UFFD_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
-{
-	PL_NEED(fstatat);
-	pretouch(st, sizeof(*st), true);
-	return pl.fstatat(dirfd, path, st, flags);
-}
-
-UFFD_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
-{
-	return fstatat(dirfd, path, (struct stat *)st, flags);
-}
-
-UFFD_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask,
-		      struct statx *stx)
-{
-	PL_NEED(statx);
-	pretouch(stx, sizeof(*stx), true);
-	return pl.statx(dirfd, path, flags, mask, stx);
-}
-
-/* ---- buffers the kernel reads: touched with a load first -------------------------- */
-
-UFFD_EXPORT ssize_t write(int fd, const void *buf, size_t n)
-{
-	PL_NEED(write);
-	pretouch(buf, n, false);
-	return pl.write(fd, buf, n);
-}
-
-UFFD_EXPORT ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
-{
-	PL_NEED(pwrite);
-	pretouch(buf, n, false);
-	return pl.pwrite(fd, buf, n, off);
-}
-
-UFFD_EXPORT ssize_t pwrite64(int fd, const void *buf, size_t n, off_t off)
-	__attribute__((alias("pwrite")));
-
-UFFD_EXPORT ssize_t writev(int fd, const struct iovec *iov, int cnt)
-{
-	PL_NEED(writev);
-	pretouch_iov(iov, cnt, false);
-	return pl.writev(fd, iov, cnt);
-}
-
-UFFD_EXPORT ssize_t pwritev(int fd, const struct iovec *iov, int cnt, off_t off)
-{
-	PL_NEED(pwritev);
-	pretouch_iov(iov, cnt, false);
-	return pl.pwritev(fd, iov, cnt, off);
-}
-
-UFFD_EXPORT ssize_t pwritev64(int fd, const struct iovec *iov, int cnt, off_t off)
-	__attribute__((alias("pwritev")));
-
-UFFD_EXPORT ssize_t send(int fd, const void *buf, size_t n, int flags)
-{
-	PL_NEED(send);
-	pretouch(buf, n, false);
-	return pl.send(fd, buf, n, flags);
-}
-
-UFFD_EXPORT ssize_t sendto(int fd, const void *buf, size_t n, int flags,
-			   const struct sockaddr *sa, socklen_t salen)
-{
-	PL_NEED(sendto);
-	pretouch(buf, n, false);
-	return pl.sendto(fd, buf, n, flags, sa, salen);
-}
-
-UFFD_EXPORT ssize_t sendmsg(int fd, const struct msghdr *mh, int flags)
-{
-	PL_NEED(sendmsg);
-	if (mh)
-		pretouch_iov(mh->msg_iov, (int)mh->msg_iovlen, false);
-	return pl.sendmsg(fd, mh, flags);
 }
 
 /* A stand-in device closed: forget it (called by the library's close()). */

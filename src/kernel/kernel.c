@@ -25,7 +25,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include "internal.h"
+#include "kernel/kernel.h"
 #include "base/real.h"
 #include "base/sys.h"
 
@@ -52,10 +52,10 @@ static int seccomp_mode(void)
 	int fd, mode = 0;
 	char *p;
 
-	fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	fd = real_open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = real_read(fd, buf, sizeof(buf) - 1);
 	real_close(fd);
 	if (n <= 0)
 		return 0;
@@ -78,9 +78,9 @@ static int probe_child(void *arg)
 
 	(void)arg;
 	/* Our own copy of the handlers and limits: no core, default SIGSYS. */
-	syscall(SYS_rt_sigaction, SIGSYS, &dfl, NULL, 8);
-	syscall(SYS_prlimit64, 0, RLIMIT_CORE, &none, NULL);
-	if (real_syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY,
+	sys_call(SYS_rt_sigaction, SIGSYS, (long)&dfl, 0, 8, 0, 0);
+	sys_call(SYS_prlimit64, 0, RLIMIT_CORE, (long)&none, 0, 0, 0);
+	if (sys_call(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY,
 			 0, 0, 0, 0, 0) >= 0)
 		return 0;
 	return 1;
@@ -125,14 +125,14 @@ static int syscall_survivable(void)
  */
 static int syscall_open(int flags)
 {
-	long fd = real_syscall(SYS_userfaultfd, flags, 0, 0, 0, 0, 0);
+	long fd = sys_call(SYS_userfaultfd, flags, 0, 0, 0, 0, 0);
 
 	return fd < 0 ? -1 : (int)fd;
 }
 
 static int device_open(void)
 {
-	long fd = real_syscall(SYS_openat, AT_FDCWD, (long)DEV_PATH,
+	long fd = sys_call(SYS_openat, AT_FDCWD, (long)DEV_PATH,
 			       O_RDWR | O_CLOEXEC, 0, 0, 0);
 
 	return fd < 0 ? -1 : (int)fd;
@@ -140,7 +140,7 @@ static int device_open(void)
 
 static int device_new(int dev, int flags)
 {
-	long fd = real_syscall(SYS_ioctl, dev, USERFAULTFD_IOC_NEW, flags, 0, 0, 0);
+	long fd = sys_call(SYS_ioctl, dev, USERFAULTFD_IOC_NEW, flags, 0, 0, 0);
 
 	return fd < 0 ? -1 : (int)fd;
 }
@@ -148,14 +148,6 @@ static int device_new(int dev, int flags)
 int kernel_open(int flags, struct uffd_engine_info *why)
 {
 	int dev, fd, err, dev_err;
-
-	if (env_deny_kernel()) {
-		why_set(why, "denied",
-			"kernel userfaultfd denied by UFFD_DENY_KERNEL (as a seccomp filter would: EPERM)",
-			"unset UFFD_DENY_KERNEL");
-		errno = EPERM;
-		return -1;
-	}
 
 	dev = device_open();
 	dev_err = dev < 0 ? errno : 0;
@@ -201,8 +193,6 @@ int kernel_open(int flags, struct uffd_engine_info *why)
 				"no CAP_SYS_PTRACE and vm.unprivileged_userfaultfd=0",
 				"for kernel-mode faults too: CAP_SYS_PTRACE, "
 				"sysctl vm.unprivileged_userfaultfd=1, or access to " DEV_PATH);
-			diag_set("kernel engine: created with UFFD_USER_MODE_ONLY "
-				 "(no CAP_SYS_PTRACE, vm.unprivileged_userfaultfd=0)");
 			return fd;
 		}
 		/* EPERM even when user-mode only: a filter, not the sysctl. */
@@ -253,3 +243,19 @@ bool kernel_is_uffd(int fd)
 	errno = saved;
 	return n == (ssize_t)sizeof(want) - 1 && !memcmp(buf, want, (size_t)n);
 }
+
+static int kernel_close(int fd)
+{
+	kernel_forget_fd(fd);
+	return real_close(fd);
+}
+
+const struct engine_ops kernel_engine = {
+	.name = "kernel",
+	.open = kernel_open,
+	.owns = kernel_is_uffd,
+	.ioctl_done = kernel_note_ioctl,
+	.close = kernel_close,
+	.set_orphan_policy = kernel_set_orphan_policy,
+	.forget_fd = kernel_forget_fd,
+};

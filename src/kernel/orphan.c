@@ -1,23 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The orphan policy: what happens to threads waiting on a fault that no
- * one resolves -- typically because the handler process died while the
- * faulting process still holds the uffd, which with the kernel's uffd
- * means a hang for ever.  A libuffd extension (uffd_set_orphan_policy(),
- * UFFD_ORPHAN_POLICY); the default is the kernel's: wait.
+ * The orphan policy on the kernel engine (src/orphan.c has the API).
  *
- * Emulated engine: the service thread looks at the queue; a fault queued
- * longer than the timeout (read or not) is resolved by the policy:
- *	SIGBUS	 the waiting thread raises SIGBUS, BUS_ADRERR at the exact
- *		 address (as with UFFD_FEATURE_SIGBUS);
- *	ZEROFILL a zero page is installed (UFFDIO_ZEROPAGE), or a write-
- *		 protected page unprotected, and the thread continues.
- *
- * Kernel engine: the kernel tells us neither addresses nor waiters, so a
- * watchdog thread looks at /proc: a thread whose wchan is
- * handle_userfault with the same program counter and fault counts for the
- * whole timeout is stuck.  Then, for the uffds with a policy that have
- * faults outstanding (fdinfo "total:"):
+ * The kernel tells us neither addresses nor waiters, so a watchdog thread
+ * looks at /proc: a thread whose wchan is handle_userfault with the same
+ * program counter and fault counts for the whole timeout is stuck.  Then,
+ * for the uffds with a policy that have faults outstanding (fdinfo
+ * "total:"):
  *	ZEROFILL every range registered since the policy was set is
  *		 unregistered: the waiters retry and get zero pages, and later
  *		 faults are ordinary ones;
@@ -25,111 +14,26 @@
  *		 NULL), and the ranges move to a second kernel uffd with
  *		 UFFD_FEATURE_SIGBUS, so later faults raise SIGBUS at the
  *		 right address.
+ * To know the ranges, every successful REGISTER and UNREGISTER on a kernel
+ * uffd is noted (kernel_note_ioctl, from uffd_ioctl() and the shim).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
-#include "emu/emu.h"
+#include "kernel/kernel.h"
 #include "base/real.h"
+#include "base/sigchain.h"
 #include "base/sys.h"
-
-#define DEFAULT_TIMEOUT_MS 1000
-
-/* ---- emulated engine ----------------------------------------------------- */
-
-/* Resolve one orphaned fault slot of @ctx by its policy. */
-static void orphan_resolve(struct emu_ctx *ctx, struct emu_slot *s, int policy)
-{
-	uint64_t page = s->addr & EMU_PAGE_MASK;
-	pageword_t *pw = pt_word(page);
-	uint32_t w = pw ? atomic_load(pw) : 0;
-
-	if (policy == UFFD_ORPHAN_SIGBUS) {
-		s->flags |= SLOT_F_SIGBUS;
-		wake_range(ctx, page, EMU_PAGE_SIZE);
-		return;
-	}
-	if (w & PS_MISSING) {
-		struct uffdio_zeropage z = { .range = { page, EMU_PAGE_SIZE } };
-
-		if (op_zeropage(ctx, &z) == 0)
-			return;
-	} else if (w & PS_WP) {
-		struct uffdio_writeprotect wp = { .range = { page, EMU_PAGE_SIZE } };
-
-		if (op_writeprotect(ctx, &wp) == 0)
-			return;
-	}
-	wake_range(ctx, page, EMU_PAGE_SIZE);	/* let it retry in any case */
-}
-
-/* A process that read messages of @ctx died: its unresolved faults now. */
-void orphan_reader_died(struct emu_ctx *ctx, pid_t pid)
-{
-	int policy = atomic_load(&ctx->orphan_policy);
-	unsigned int k, hw;
-
-	if (policy == UFFD_ORPHAN_WAIT || !pid || !ctx->sh)
-		return;
-	hw = atomic_load(&ctx->sh->hiwater);
-	for (k = 0; k < hw; k++) {
-		struct emu_slot *s = &ctx->sh->slots[k];
-
-		if ((atomic_load(&s->state) & SLOT_STATE_MASK) == SLOT_READ &&
-		    s->kind == SLOT_FAULT &&
-		    __atomic_load_n(&s->reader, __ATOMIC_RELAXED) == pid)
-			orphan_resolve(ctx, s, policy);
-	}
-}
-
-/*
- * Service thread: apply the policies; returns nanoseconds until the next
- * look is due (0: none).
- */
-uint64_t orphan_scan(void)
-{
-	uint64_t now = now_ns(), next = 0;
-	uint32_t i;
-
-	for (i = 1; i < EMU_MAX_CTX; i++) {
-		struct emu_ctx *ctx = ctx_get(i);
-		int policy;
-		unsigned int k, hw;
-
-		if (!ctx)
-			break;
-		policy = atomic_load(&ctx->orphan_policy);
-		if (policy == UFFD_ORPHAN_WAIT || ctx->remote)
-			continue;
-		ctx = ctx_acquire(i);
-		if (!ctx)
-			continue;
-		if (!next || ctx->orphan_timeout_ns / 4 < next)
-			next = ctx->orphan_timeout_ns / 4;
-		hw = atomic_load(&ctx->sh->hiwater);
-		for (k = 0; k < hw; k++) {
-			struct emu_slot *s = &ctx->sh->slots[k];
-			uint32_t st = atomic_load(&s->state) & SLOT_STATE_MASK;
-
-			if ((st == SLOT_PENDING || st == SLOT_READ) &&
-			    s->kind == SLOT_FAULT &&
-			    now - s->t_publish > ctx->orphan_timeout_ns)
-				orphan_resolve(ctx, s, policy);
-		}
-		ctx_put(ctx);
-	}
-	return next;
-}
-
-/* ---- kernel engine --------------------------------------------------------- */
+#include "base/thread.h"
 
 #define MAX_KFDS 64
 #define MAX_RANGES 256
@@ -186,7 +90,7 @@ static struct kfd *kfd_get(int fd)
  * Keep the ranges registered on kernel uffds (uffd_ioctl, shim), so that a
  * policy set later still knows them.
  */
-void orphan_kernel_ioctl(int fd, unsigned long request, const void *arg)
+void kernel_note_ioctl(int fd, unsigned long request, const void *arg)
 {
 	const struct uffdio_register *reg = arg;
 	const struct uffdio_range *ur = arg;
@@ -221,10 +125,10 @@ static long kfd_total(int fd)
 	int f;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY | O_CLOEXEC);
+	f = real_open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return -1;
-	n = read(f, buf, sizeof(buf) - 1);
+	n = real_read(f, buf, sizeof(buf) - 1);
 	real_close(f);
 	if (n <= 0)
 		return -1;
@@ -251,10 +155,10 @@ static bool thread_in_uffd(pid_t tid, char *sig, size_t len)
 	int f;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
-	f = open(path, O_RDONLY | O_CLOEXEC);
+	f = real_open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return false;
-	n = read(f, buf, sizeof(buf) - 1);
+	n = real_read(f, buf, sizeof(buf) - 1);
 	real_close(f);
 	if (n <= 0)
 		return false;
@@ -262,10 +166,10 @@ static bool thread_in_uffd(pid_t tid, char *sig, size_t len)
 	if (strcmp(buf, "handle_userfault"))
 		return false;
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = open(path, O_RDONLY | O_CLOEXEC);
+	f = real_open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return false;
-	n = read(f, buf, sizeof(buf) - 1);
+	n = real_read(f, buf, sizeof(buf) - 1);
 	real_close(f);
 	if (n <= 0)
 		return false;
@@ -281,9 +185,9 @@ static bool thread_in_uffd(pid_t tid, char *sig, size_t len)
 			return false;
 		/* Where it is: the pc and sp of the faulting instruction. */
 		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-		f = open(path, O_RDONLY | O_CLOEXEC);
+		f = real_open(path, O_RDONLY | O_CLOEXEC);
 		if (f >= 0) {
-			n = read(f, pcs, sizeof(pcs) - 1);
+			n = real_read(f, pcs, sizeof(pcs) - 1);
 			real_close(f);
 			pcs[n > 0 ? n : 0] = '\0';
 		}
@@ -301,30 +205,20 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 	 * SIGBUS: signal the stuck threads first.  A signal takes a thread out
 	 * of its wait into its handler; unregistering first would wake it to
 	 * retry -- and find a zero page -- before the range reached the
-	 * SIGBUS uffd.  The handler (emu_fault.c on_sigbus) waits while
-	 * orphan_moving is set, so that the application reacts only after the
+	 * SIGBUS uffd.  The handler (base/sigbus.c) holds the signal until
+	 * sigbus_release(), so that the application reacts only after the
 	 * move; the SIGBUS uffd is ready before the first signal, to keep the
 	 * move short.  What remains: a fault by some other thread in the few
 	 * microseconds between UNREGISTER and REGISTER gets a zero page.
 	 */
 	if (k->policy == UFFD_ORPHAN_SIGBUS) {
 		sfd = kernel_open(O_CLOEXEC, NULL);
-		if (sfd >= 0 && real_syscall(SYS_ioctl, sfd, UFFDIO_API, (long)&api,
+		if (sfd >= 0 && sys_call(SYS_ioctl, sfd, UFFDIO_API, (long)&api,
 					     0, 0, 0))
 			sfd = -1;
-		atomic_store(&orphan_moving, 1);
-		for (i = 0; i < ntids; i++) {
-			siginfo_t si;
-
-			/* Another thread: only SI_QUEUE is allowed (emu_fault.c). */
-			memset(&si, 0, sizeof(si));
-			si.si_signo = SIGBUS;
-			si.si_code = SI_QUEUE;
-			si.si_pid = getpid();
-			si.si_uid = getuid();
-			si.si_value.sival_ptr = &orphan_sigbus_cookie;
-			sys_tgsigqueueinfo(getpid(), tids[i], SIGBUS, &si);
-		}
+		sigbus_hold();
+		for (i = 0; i < ntids; i++)
+			sigbus_send_deferred(tids[i]);
 	}
 	for (i = 0; i < k->nr; i++) {
 		struct uffdio_range r = { k->r[i].start, k->r[i].len };
@@ -332,19 +226,18 @@ static void kfire(struct kfd *k, const pid_t *tids, int ntids)
 			.range = r, .mode = k->r[i].mode,
 		};
 
-		real_syscall(SYS_ioctl, k->fd, UFFDIO_UNREGISTER, (long)&r, 0, 0, 0);
+		sys_call(SYS_ioctl, k->fd, UFFDIO_UNREGISTER, (long)&r, 0, 0, 0);
 		if (sfd >= 0)
-			real_syscall(SYS_ioctl, sfd, UFFDIO_REGISTER, (long)&reg, 0, 0, 0);
+			sys_call(SYS_ioctl, sfd, UFFDIO_REGISTER, (long)&reg, 0, 0, 0);
 		/*
 		 * UNREGISTER wakes the range's waiters before it takes the VMA
 		 * lock; a fault that queued itself in between would sleep on
 		 * for ever (our reading of a t_orphan_sigbus hang in CI on 6.18,
 		 * not proven).  Waking again costs one ioctl.
 		 */
-		real_syscall(SYS_ioctl, k->fd, UFFDIO_WAKE, (long)&r, 0, 0, 0);
+		sys_call(SYS_ioctl, k->fd, UFFDIO_WAKE, (long)&r, 0, 0, 0);
 	}
-	if (atomic_exchange(&orphan_moving, 0))
-		sys_futex_wake(&orphan_moving, INT32_MAX);
+	sigbus_release();
 	/* The second uffd stays open for the process's life. */
 	k->fired = true;
 }
@@ -424,89 +317,44 @@ static void *kwatch_main(void *arg)
 
 static int kwatch_start(void)
 {
-	pthread_attr_t attr;
-	sigset_t all, old;
-	pthread_t t;
 	int err;
 
 	if (k_started)
 		return 0;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 128 * 1024);
-	sigfillset(&all);
-	real_pthread_sigmask(SIG_BLOCK, &all, &old);
-	err = pthread_create(&t, &attr, kwatch_main, NULL);
-	real_pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
+	err = thread_start_quiet(kwatch_main, 128 * 1024);
 	if (!err)
 		k_started = true;
-	return -err;
+	return err;
 }
 
-/* ---- the API ------------------------------------------------------------------ */
-
-UFFD_EXPORT int uffd_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
-				       unsigned int timeout_ms)
+/* uffd_set_orphan_policy() for a kernel uffd: 0 or -errno. */
+int kernel_set_orphan_policy(int fd, enum uffd_orphan_policy policy,
+			     uint64_t timeout_ns)
 {
-	uint64_t tns = (uint64_t)(timeout_ms ? timeout_ms : DEFAULT_TIMEOUT_MS) * 1000000ULL;
-	struct emu_ctx *ctx;
+	struct kfd *k;
 	int err = 0;
 
-	if (policy != UFFD_ORPHAN_WAIT && policy != UFFD_ORPHAN_SIGBUS &&
-	    policy != UFFD_ORPHAN_ZEROFILL) {
-		errno = EINVAL;
-		return -1;
-	}
-	ctx = ctx_from_fd(fd);
-	if (ctx) {
-		bool remote = ctx->remote || ctx->owner != emu_pid();
-
-		if (!remote) {
-			ctx->orphan_timeout_ns = tns;
-			atomic_store(&ctx->orphan_policy, (int)policy);
-		}
-		ctx_put(ctx);
-		if (remote) {
-			/* Set where the memory is: in the uffd's own process. */
-			errno = ENOTSUP;
-			return -1;
-		}
-		emu_service_kick();
-		return 0;
-	}
-	if (!kernel_is_uffd(fd)) {
-		errno = EBADF;
-		return -1;
-	}
 	pthread_mutex_lock(&k_lock);
-	{
-		struct kfd *k = kfd_get(fd);
-
-		if (!k) {
-			err = ENOMEM;
-		} else {
-			k->policy = (int)policy;
-			k->timeout_ns = tns;
-			k->fired = false;
-			if (policy != UFFD_ORPHAN_WAIT) {
-				atomic_store(&k_any, 1);
-				err = -kwatch_start();
-			}
-			if (!err && policy == UFFD_ORPHAN_SIGBUS)
-				err = -fault_take_sigbus();
+	k = kfd_get(fd);
+	if (!k) {
+		err = -ENOMEM;
+	} else {
+		k->policy = (int)policy;
+		k->timeout_ns = timeout_ns;
+		k->fired = false;
+		if (policy != UFFD_ORPHAN_WAIT) {
+			atomic_store(&k_any, 1);
+			err = kwatch_start();
 		}
+		if (!err && policy == UFFD_ORPHAN_SIGBUS)
+			err = sigbus_take_over();
 	}
 	pthread_mutex_unlock(&k_lock);
-	if (err) {
-		errno = err;
-		return -1;
-	}
-	return 0;
+	return err;
 }
 
 /* A kernel uffd we know was closed (checked without the lock first). */
-void orphan_forget_fd(int fd)
+void kernel_forget_fd(int fd)
 {
 	struct kfd *k;
 
@@ -518,23 +366,4 @@ void orphan_forget_fd(int fd)
 	if (k)
 		atomic_store(&k->used, 0);
 	pthread_mutex_unlock(&k_lock);
-}
-
-/* UFFD_ORPHAN_POLICY=wait|sigbus|zerofill[:MS] for every uffd_open(). */
-void orphan_apply_env(int fd)
-{
-	const char *s = getenv("UFFD_ORPHAN_POLICY");
-	enum uffd_orphan_policy p;
-	const char *colon;
-
-	if (!s || !*s)
-		return;
-	if (!strncmp(s, "sigbus", 6))
-		p = UFFD_ORPHAN_SIGBUS;
-	else if (!strncmp(s, "zerofill", 8))
-		p = UFFD_ORPHAN_ZEROFILL;
-	else
-		return;
-	colon = strchr(s, ':');
-	uffd_set_orphan_policy(fd, p, colon ? (unsigned int)atoi(colon + 1) : 0);
 }

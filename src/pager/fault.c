@@ -7,7 +7,7 @@
  *	page MISSING	claim it, fetch it (retrying per the policy),
  *			COPY or ZEROPAGE it in -- which wakes the thread
  *	page BUSY	someone is fetching it: their install wakes us
- *	page PRESENT	a late or duplicate message: WAKE (pager_install.c)
+ *	page PRESENT	a late or duplicate message: WAKE (install.c)
  *
  * then hands the fault to the prefetcher as a readahead hint.  While a
  * worker holds messages, demand_active is non-zero and the prefetcher

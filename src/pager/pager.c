@@ -4,8 +4,8 @@
  *
  * A pager owns cfg.queues userfaultfds and the regions registered with
  * them (a region is striped over the queues, stripe by stripe), a pool of
- * demand-fault workers (pager_fault.c) and one prefetcher
- * (pager_prefetch.c).  Every page of a region has a state byte:
+ * demand-fault workers (fault.c) and one prefetcher
+ * (prefetch.c).  Every page of a region has a state byte:
  *
  *	MISSING --claim--> BUSY --install--> PRESENT
  *	                     \--release (fetch failed)--> MISSING + WAKE

@@ -2,25 +2,25 @@
 /*
  * The pager's private header: what its source files share.
  *
- *	pager_crc.c		CRC-32C (hardware when the CPU has it)
- *	pager_diag.c		uffd_pager_diagnostic() and friends
- *	pager_image.c		the image format: writer and reader
- *	pager_store.c		the store object, generic reads
- *	pager_store_file.c	store: an image file (pread or mmap)
- *	pager_net.c		addresses, sockets, full reads and writes
- *	pager_proto.h		the page-server wire protocol
- *	pager_store_tcp.c	store: a page server (client side)
- *	pager_server.c		the page server
- *	pager_store_redis.c	store: Redis (only with hiredis)
- *	pager_pool.c		connection pools for the network stores
+ *	crc.c		CRC-32C (hardware when the CPU has it)
+ *	diag.c		uffd_pager_diagnostic() and friends
+ *	image.c		the image format: writer and reader
+ *	store.c		the store object, generic reads
+ *	store_file.c	store: an image file (pread or mmap)
+ *	net.c		addresses, sockets, full reads and writes
+ *	proto.h		the page-server wire protocol
+ *	store_tcp.c	store: a page server (client side)
+ *	server.c		the page server
+ *	store_redis.c	store: Redis (only with hiredis)
+ *	pool.c		connection pools for the network stores
  *	pager.c			the pager: lifecycle, regions, waiting
- *	pager_install.c		COPY / ZEROPAGE / WAKE with their corner cases
- *	pager_fetch.c		fetching with retries and the failure policy
- *	pager_fault.c		demand-fault workers
- *	pager_prefetch.c	the prefetcher: readahead, plan, sweep
- *	pager_plan.c		record/replay plan files
- *	pager_stats.c		metrics
- *	pager_dirty.c		write-protect dirty tracking
+ *	install.c		COPY / ZEROPAGE / WAKE with their corner cases
+ *	fetch.c		fetching with retries and the failure policy
+ *	fault.c		demand-fault workers
+ *	prefetch.c	the prefetcher: readahead, plan, sweep
+ *	plan.c		record/replay plan files
+ *	stats.c		metrics
+ *	dirty.c		write-protect dirty tracking
  */
 #ifndef LIBUFFD_PAGER_H
 #define LIBUFFD_PAGER_H
@@ -35,19 +35,19 @@
 
 #define PAGER_API __attribute__((visibility("default")))
 
-/* ---- pager_diag.c ---- */
+/* ---- diag.c ---- */
 /* Set this thread's diagnostic; returns -1 with errno = @err. */
 int pager_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void pager_diag_clear(void);
 /* errno values a store failure is retried on. */
 bool pager_err_transient(int err);
 
-/* ---- pager_crc.c ---- */
+/* ---- crc.c ---- */
 uint32_t pager_crc32c(uint32_t crc, const void *buf, size_t len);
 /* The checksum of page @index with contents @data (see docs/pager.md). */
 uint32_t pager_page_crc(uint64_t index, const void *data, size_t page_size);
 
-/* ---- pager_image.c: the on-disk format (little-endian) ---- */
+/* ---- image.c: the on-disk format (little-endian) ---- */
 #define IMG_MAGIC	"UFFDIMG1"
 #define IMG_VERSION	1
 #define IMG_HDR_SIZE	128
@@ -93,7 +93,7 @@ static inline uint64_t img_data_off(const struct img *im, uint64_t i)
 int img_check(const char *what, uint64_t i, const struct img_entry *e,
 	      const void *data, size_t page_size);
 
-/* ---- pager_store.c ---- */
+/* ---- store.c ---- */
 struct uffd_store {
 	const struct uffd_store_ops *ops;
 	void *priv;
@@ -104,7 +104,7 @@ struct uffd_store {
 int store_readv(struct uffd_store *s, const uint64_t *idx, size_t n, void *buf,
 		uint8_t *kind);
 
-/* ---- pager_net.c ---- */
+/* ---- net.c ---- */
 /* Parse HOST:PORT, [V6]:PORT, :PORT or unix:PATH into a socket address. */
 struct net_addr {
 	int family;
@@ -124,7 +124,7 @@ int net_send(int fd, const void *buf, size_t len);
 int net_recv(int fd, void *buf, size_t len);
 void net_set_timeout(int fd, unsigned timeout_ms);
 
-/* ---- pager_pool.c: idle connections of a network store ---- */
+/* ---- pool.c: idle connections of a network store ---- */
 struct pool {
 	pthread_mutex_t lock;
 	void **idle;
@@ -253,14 +253,14 @@ void pager_hint(struct uffd_pager *p, struct pager_region *r, size_t page);
 /* Remember the first store failure's text. */
 void pager_note_error(struct uffd_pager *p);
 
-/* pager_install.c: claimed pages [page, page + n) of @r from @buf/@kind. */
+/* install.c: claimed pages [page, page + n) of @r from @buf/@kind. */
 int pager_install(struct uffd_pager *p, struct pager_region *r, size_t page,
 		  size_t n, const void *buf, const uint8_t *kind);
 /* A fault on a page we think present: spurious, or discarded since. */
 void pager_resolve_present(struct uffd_pager *p, struct pager_region *r, size_t page);
 int pager_wake(struct uffd_pager *p, struct pager_region *r, size_t page, size_t n);
 
-/* pager_fetch.c: read claimed pages, retrying per the policy.
+/* fetch.c: read claimed pages, retrying per the policy.
  * @demand: for a fault (retries until timeout_ms); otherwise one try.
  * Returns 0, or -errno when the pages could not be had; *data points at
  * the contents (w->buf or a store mapping). */
@@ -272,15 +272,15 @@ void pager_give_up(struct pager_worker *w, struct pager_region *r, size_t page,
 /* Sleep up to @ms, returning early (true) when the pager stops. */
 bool pager_sleep(struct uffd_pager *p, unsigned ms);
 
-/* pager_fault.c / pager_prefetch.c */
+/* fault.c / prefetch.c */
 void *pager_worker_main(void *arg);
 void *pager_prefetch_main(void *arg);
 
-/* pager_plan.c */
+/* plan.c */
 int plan_load(const char *path, uint64_t **out, size_t *n);
 int plan_save(const char *path, const uint64_t *v, size_t n, size_t page_size);
 
-/* pager_stats.c */
+/* stats.c */
 void stats_fault(struct uffd_pager *p, struct pager_region *r, pid_t tid,
 		 uint64_t ns);
 struct pager_thread *stats_thread(struct uffd_pager *p, pid_t tid);

@@ -4,7 +4,7 @@
  * in this order of preference:
  *
  *  1. the replay plan: the pages a recorded run touched, in the order it
- *     first touched them (pager_plan.c) -- the best prediction there is;
+ *     first touched them (plan.c) -- the best prediction there is;
  *  2. readahead: after each demand fault (a hint from the worker), the
  *     next cfg.readahead pages and a few before the fault;
  *  3. the background sweep: every page still missing, from where the last

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The page server: serves the pages of an image file to pagers over TCP
- * or a UNIX socket (protocol in pager_proto.h).  One thread accepts, one
+ * or a UNIX socket (protocol in proto.h).  One thread accepts, one
  * thread per connection answers READ requests in order: the requested
  * page-table entries, then the data pages, read with pread() and sent in
  * one buffer.  The server does not check checksums -- it forwards them

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Store: a page server (pager_server.c, `uffd serve`), client side.
+ * Store: a page server (server.c, `uffd serve`), client side.
  *
  * Each reader uses a connection of its own from a pool, so workers and
  * the prefetcher never wait for each other's round trips.  Every reply is

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The C-library interposers (src/interpose/): functions with the C
+ * library's names, exported from libuffd.so, libuffd.a and
+ * libuffd-preload.so, so that a program's calls reach libuffd first.
+ *
+ * Each one is a gate: a lookup that costs one predictable branch when the
+ * descriptor, signal or range is not libuffd's, then the C library's
+ * function (base/real.h) or the engine's (emu/emu.h).  The semantics live
+ * in the engines; nothing below this folder calls back up into it.
+ */
+#ifndef LIBUFFD_INTERPOSE_H
+#define LIBUFFD_INTERPOSE_H
+
+#include "emu/emu.h"
+#include "base/real.h"
+
+/* preload.c, in libuffd-preload.so only: a stand-in device was closed. */
+void preload_close_hook(int fd) __attribute__((weak));
+
+#endif
