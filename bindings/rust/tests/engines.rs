@@ -142,6 +142,13 @@ fn required_ioctls_and_features() {
     each_engine("required_ioctls_and_features", |b| {
         b.require_features(FeatureFlags::THREAD_ID).require_ioctls(IoctlFlags::REGISTER | IoctlFlags::API);
     }, |_, _| {});
+}
+
+#[test]
+fn emulated_refuses_what_it_lacks() {
+    if !testing(Engine::Emulated) {
+        return;
+    }
     // WP_ASYNC is a kernel-only feature: the emulated engine refuses it
     // with EINVAL, as a kernel without it does.
     match UffdBuilder::new().engine(Engine::Emulated).require_features(FeatureFlags::WP_ASYNC).create() {

@@ -70,10 +70,33 @@ pub fn name(e: Engine) -> &'static str {
     }
 }
 
+/// The engines to test: `$UFFD_TEST_ENGINES` (as test/run.sh), default
+/// both.
+pub fn engines() -> Vec<Engine> {
+    let list = std::env::var("UFFD_TEST_ENGINES").unwrap_or_else(|_| "kernel emulated".into());
+    list.split_whitespace()
+        .filter_map(|w| match w {
+            "kernel" => Some(Engine::Kernel),
+            "emulated" => Some(Engine::Emulated),
+            _ => None,
+        })
+        .collect()
+}
+
+/// For a test of one engine only: false (and a SKIP line, which
+/// bindings/run.sh reports) when that engine is not being tested.
+pub fn testing(e: Engine) -> bool {
+    let yes = engines().contains(&e);
+    if !yes {
+        println!("SKIP: tests the {} engine only", name(e));
+    }
+    yes
+}
+
 /// Runs `body` once per engine with a builder set to it; an engine that
-/// cannot be created here is reported and skipped.
+/// cannot be created here is reported (a SKIP line) and skipped.
 pub fn each_engine(test: &str, mut configure: impl FnMut(&mut UffdBuilder), mut body: impl FnMut(Engine, Uffd)) {
-    for e in [Engine::Kernel, Engine::Emulated] {
+    for e in engines() {
         let mut b = UffdBuilder::new();
         b.close_on_exec(true).engine(e);
         configure(&mut b);
@@ -83,7 +106,7 @@ pub fn each_engine(test: &str, mut configure: impl FnMut(&mut UffdBuilder), mut 
                 body(e, u);
                 eprintln!("PASS {} [{}]", test, name(e));
             }
-            Err(err) => eprintln!("SKIP {} [{}]: {} ({})", test, name(e), err, uffd::diagnostic()),
+            Err(err) => println!("SKIP: {} [{}]: {} ({})", test, name(e), err, uffd::diagnostic()),
         }
     }
 }
