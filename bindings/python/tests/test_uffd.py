@@ -229,27 +229,47 @@ def close_releases_and_rejects_use(engine):
         raise AssertionError("bogus engine accepted")
 
 
+# A child process that takes one fault from ctypes.memmove; {read} is how
+# it reads the message.
+CHILD = """
+import ctypes, os, select, struct, threading, uffd
+u = uffd.Uffd(engine=%(engine)r)
+base = uffd.mmap_anonymous(%(ps)d)
+u.register(base, %(ps)d)
+dst = ctypes.create_string_buffer(%(ps)d)
+t = threading.Thread(target=ctypes.memmove, args=(dst, base, %(ps)d), daemon=True)
+t.start()
+p = select.poll(); p.register(u.fileno(), select.POLLIN); assert p.poll(20000)
+%(read)s
+assert len(b) == 32 and b[0] == 0x12 and struct.unpack_from("=Q", b, 16)[0] == base, b
+u.zeropage(base, %(ps)d); t.join(20); assert not t.is_alive()
+"""
+
+
+def run_child(engine, read, python_args=(), env=()):
+    import os
+    import subprocess
+    code = CHILD % {"engine": engine, "ps": PS, "read": read}
+    r = subprocess.run([sys.executable] + list(python_args) + ["-c", code],
+                       env=dict(os.environ, **dict(env)), capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, "status %d: %s" % (r.returncode, r.stderr)
+
+
 @test
 def os_read_under_ld_preload(engine):
     """os.read() is the C library's read: on an emulated uffd it reaches
     libuffd only when libuffd.so is preloaded (then it returns whole
     uffd_msgs, as on a kernel uffd)."""
-    import os
-    import subprocess
-    child = (
-        "import ctypes, os, select, struct, threading, uffd\n"
-        "u = uffd.Uffd(engine=%r)\n"
-        "base = uffd.mmap_anonymous(%d); u.register(base, %d)\n"
-        "dst = ctypes.create_string_buffer(%d)\n"
-        "t = threading.Thread(target=ctypes.memmove, args=(dst, base, %d), daemon=True); t.start()\n"
-        "p = select.poll(); p.register(u.fileno(), select.POLLIN); assert p.poll(20000)\n"
-        "b = os.read(u.fileno(), 64)\n"
-        "assert len(b) == 32 and b[0] == 0x12 and struct.unpack_from('=Q', b, 16)[0] == base, b\n"
-        "u.zeropage(base, %d); t.join(20); assert not t.is_alive()\n"
-    ) % ((engine,) + (PS,) * 5)
-    env = dict(os.environ, LD_PRELOAD=uffd.lib._name)
-    r = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=60)
-    assert r.returncode == 0, r.stderr
+    run_child(engine, "b = os.read(u.fileno(), 64)", env={"LD_PRELOAD": uffd.lib._name})
+
+
+@test
+def faulthandler_enabled_at_startup(engine):
+    """python -X faulthandler installs its SIGSEGV handler before the
+    engine takes the signal: the engine keeps it for the faults it does
+    not own and serves its own."""
+    read = "buf = ctypes.create_string_buffer(64); n = uffd.lib.read(u.fileno(), buf, 64); b = buf.raw[:n]"
+    run_child(engine, read, python_args=["-X", "faulthandler"])
 
 
 def main(argv):

@@ -85,3 +85,37 @@ fn dropping_the_uffd_releases_blocked_faults() {
     drop(uffd);
     assert_eq!(bounded("released reader", move || reader.join().unwrap()), 0);
 }
+
+fn recurse(n: u64) -> u64 {
+    let frame = std::hint::black_box([n; 64]);
+    if n == 0 {
+        0
+    } else {
+        recurse(n - 1) + frame[3]
+    }
+}
+
+#[test]
+fn std_stack_overflow_report_survives_the_engine() {
+    // The engine owns SIGSEGV once an emulated uffd exists; std's handler,
+    // installed through the sigaction interposer, must still see the
+    // faults the engine does not own.  Checked in a child process.
+    use std::os::unix::process::ExitStatusExt;
+    const CHILD: &str = "UFFD_RS_OVERFLOW_CHILD";
+    if !testing(Engine::Emulated) {
+        return;
+    }
+    if std::env::var_os(CHILD).is_some() {
+        let _uffd = emulated(FeatureFlags::empty());
+        let _ = thread::spawn(|| recurse(u64::MAX)).join();
+        unreachable!("the recursion returned");
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "std_stack_overflow_report_survives_the_engine", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.signal(), Some(6), "expected SIGABRT; stderr: {}", stderr);
+    assert!(stderr.contains("has overflowed its stack"), "stderr: {}", stderr);
+}
