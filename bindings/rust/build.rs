@@ -44,7 +44,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed={}", archive.display());
     println!("cargo:rustc-link-search=native={}", dir.display());
-    println!("cargo:rustc-link-lib=static:+whole-archive=uffd");
+    println!("cargo:rustc-link-lib=static:-bundle,+whole-archive=uffd");
     for flag in libs.split_whitespace() {
         if flag == "-pthread" {
             println!("cargo:rustc-link-lib=pthread");
@@ -80,7 +80,11 @@ fn from_source_tree() -> Option<(PathBuf, String)> {
         .status()
         .unwrap_or_else(|e| panic!("cannot run make: {}", e));
     if !status.success() {
-        panic!("make -C {} build/libuffd.a failed ({})", root.display(), status);
+        panic!(
+            "make -C {} build/libuffd.a failed ({})",
+            root.display(),
+            status
+        );
     }
     let libs = make_output(&root, "print-libuffd-libs").unwrap_or_else(|| "-pthread -ldl".into());
     Some((root.join("build"), libs))

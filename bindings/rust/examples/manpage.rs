@@ -7,7 +7,8 @@
 //! The main thread reads every 1024th byte of a fresh NUM_PAGES mapping;
 //! a handler thread polls the uffd, reads each fault and fills the page
 //! with 'A', 'B', 'C'... (one letter per fault, cycling after 20).
-use std::ffi::{c_int, c_short, c_void};
+use std::ffi::c_void;
+use std::os::raw::{c_int, c_short};
 use std::thread;
 use std::time::Duration;
 use uffd::{Event, Uffd, UffdBuilder};
@@ -23,7 +24,14 @@ const POLLIN: c_short = 0x1;
 const POLLERR: c_short = 0x8;
 
 extern "C" {
-    fn mmap(addr: *mut c_void, len: usize, prot: c_int, flags: c_int, fd: c_int, off: i64) -> *mut c_void;
+    fn mmap(
+        addr: *mut c_void,
+        len: usize,
+        prot: c_int,
+        flags: c_int,
+        fd: c_int,
+        off: i64,
+    ) -> *mut c_void;
     fn poll(fds: *mut PollFd, nfds: u64, timeout: c_int) -> c_int;
     fn sysconf(name: c_int) -> i64;
 }
@@ -31,7 +39,16 @@ extern "C" {
 fn map_anonymous(len: usize) -> *mut c_void {
     const PROT_READ_WRITE: c_int = 0x3;
     const MAP_PRIVATE_ANONYMOUS: c_int = 0x22;
-    let p = unsafe { mmap(std::ptr::null_mut(), len, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0) };
+    let p = unsafe {
+        mmap(
+            std::ptr::null_mut(),
+            len,
+            PROT_READ_WRITE,
+            MAP_PRIVATE_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
     if p as isize == -1 {
         panic!("mmap: {}", std::io::Error::last_os_error());
     }
@@ -45,7 +62,11 @@ fn fault_handler_thread(uffd: Uffd, page_size: usize) {
     let page = map_anonymous(page_size);
     let mut fault_cnt = 0usize;
     loop {
-        let mut pfd = PollFd { fd: uffd.as_raw_fd(), events: POLLIN, revents: 0 };
+        let mut pfd = PollFd {
+            fd: uffd.as_raw_fd(),
+            events: POLLIN,
+            revents: 0,
+        };
         let nready = unsafe { poll(&mut pfd, 1, -1) };
         if nready == -1 {
             panic!("poll: {}", std::io::Error::last_os_error());
@@ -64,7 +85,10 @@ fn fault_handler_thread(uffd: Uffd, page_size: usize) {
         };
         let addr = match event {
             Event::Pagefault { addr, rw, .. } => {
-                println!("    UFFD_EVENT_PAGEFAULT event: rw = {:?}; address = {:p}", rw, addr);
+                println!(
+                    "    UFFD_EVENT_PAGEFAULT event: rw = {:?}; address = {:p}",
+                    rw, addr
+                );
                 addr
             }
             other => panic!("Unexpected event on userfaultfd: {:?}", other),
@@ -89,7 +113,9 @@ fn main() {
             eprintln!("Usage: manpage num-pages");
             std::process::exit(1);
         });
-    let page_size = unsafe { sysconf(30 /* _SC_PAGESIZE */) } as usize;
+    let page_size = unsafe {
+        sysconf(30 /* _SC_PAGESIZE */)
+    } as usize;
     let len = num_pages * page_size;
 
     let uffd = UffdBuilder::new()
@@ -114,7 +140,11 @@ fn main() {
     let mut l = 0xf;
     while l < len {
         let c = unsafe { *(addr as *const u8).add(l) };
-        println!("Read address {:p} in main(): {}", unsafe { (addr as *const u8).add(l) }, c as char);
+        println!(
+            "Read address {:p} in main(): {}",
+            unsafe { (addr as *const u8).add(l) },
+            c as char
+        );
         l += 1024;
         thread::sleep(Duration::from_millis(100));
     }

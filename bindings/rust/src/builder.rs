@@ -146,5 +146,7 @@ pub fn diagnostic() -> String {
     if p.is_null() {
         return String::new();
     }
-    unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
+    unsafe { std::ffi::CStr::from_ptr(p) }
+        .to_string_lossy()
+        .into_owned()
 }

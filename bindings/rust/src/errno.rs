@@ -120,6 +120,9 @@ mod tests {
         assert_eq!(format!("{:?}", Errno::EEXIST), "EEXIST");
         assert!(Errno::EINVAL.desc().contains("nvalid"));
         assert!(matches!(Errno::from_raw(11), Errno::EAGAIN));
-        assert_eq!(io::Error::from(Errno::ENOENT).kind(), io::ErrorKind::NotFound);
+        assert_eq!(
+            io::Error::from(Errno::ENOENT).kind(),
+            io::ErrorKind::NotFound
+        );
     }
 }

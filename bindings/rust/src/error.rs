@@ -53,7 +53,11 @@ impl fmt::Display for Error {
             Error::CopyFailed(e) => write!(f, "Copy failed: {}", e),
             Error::PartiallyCopied(n) => write!(f, "Copy partially succeeded: {} bytes", n),
             Error::IncompleteMsg { read, expected } => {
-                write!(f, "Incomplete uffd_msg; read only {}/{} bytes", read, expected)
+                write!(
+                    f,
+                    "Incomplete uffd_msg; read only {}/{} bytes",
+                    read, expected
+                )
             }
             Error::SystemError(e) => write!(f, "System error: {}", e),
             Error::ReadEof => write!(f, "EOF when reading file descriptor"),
@@ -89,7 +93,7 @@ impl From<Error> for io::Error {
             Error::OpenDevUserfaultfd(e) => e,
             e => match e.errno() {
                 Some(n) => io::Error::from_raw_os_error(n.raw()),
-                None => io::Error::new(io::ErrorKind::Other, e.to_string()),
+                None => io::Error::new(io::ErrorKind::Other, e.to_string()), // io::Error::other needs Rust 1.74
             },
         }
     }

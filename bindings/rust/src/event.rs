@@ -49,12 +49,22 @@ pub enum Event {
     /// The process forked (`FeatureFlags::EVENT_FORK`): the child's uffd.
     Fork { uffd: Uffd },
     /// `mremap(2)` moved a registered range (`FeatureFlags::EVENT_REMAP`).
-    Remap { from: *mut c_void, to: *mut c_void, len: usize },
+    Remap {
+        from: *mut c_void,
+        to: *mut c_void,
+        len: usize,
+    },
     /// `madvise(MADV_DONTNEED/MADV_REMOVE)` dropped a range
     /// (`FeatureFlags::EVENT_REMOVE`).
-    Remove { start: *mut c_void, end: *mut c_void },
+    Remove {
+        start: *mut c_void,
+        end: *mut c_void,
+    },
     /// A range was unmapped (`FeatureFlags::EVENT_UNMAP`).
-    Unmap { start: *mut c_void, end: *mut c_void },
+    Unmap {
+        start: *mut c_void,
+        end: *mut c_void,
+    },
 }
 
 fn ptr(v: u64) -> *mut c_void {
@@ -166,8 +176,17 @@ mod tests {
             }
             e => panic!("{:?}", e),
         }
-        assert!(matches!(Event::from_msg(&msg(0x15, [1, 2, 0])).unwrap(), Event::Remove { .. }));
-        assert!(matches!(Event::from_msg(&msg(0x16, [1, 2, 0])).unwrap(), Event::Unmap { .. }));
-        assert!(matches!(Event::from_msg(&msg(0x42, [0; 3])), Err(Error::UnrecognizedEvent(0x42))));
+        assert!(matches!(
+            Event::from_msg(&msg(0x15, [1, 2, 0])).unwrap(),
+            Event::Remove { .. }
+        ));
+        assert!(matches!(
+            Event::from_msg(&msg(0x16, [1, 2, 0])).unwrap(),
+            Event::Unmap { .. }
+        ));
+        assert!(matches!(
+            Event::from_msg(&msg(0x42, [0; 3])),
+            Err(Error::UnrecognizedEvent(0x42))
+        ));
     }
 }

@@ -10,8 +10,9 @@
 // A table of facts: some entries are used only with some features.
 #![allow(dead_code)]
 
-use std::ffi::{c_char, c_int, c_ulong, c_void};
+use std::ffi::c_void;
 use std::mem::size_of;
+use std::os::raw::{c_char, c_int, c_ulong};
 
 pub const UFFD_API: u64 = 0xAA;
 pub const UFFD_USER_MODE_ONLY: c_int = 1;
@@ -140,20 +141,35 @@ const fn ioc(dir: u32, nr: u32, size: usize) -> c_ulong {
 }
 
 pub const UFFDIO_API: c_ulong = ioc(IOC_READ | IOC_WRITE, NR_API, size_of::<uffdio_api>());
-pub const UFFDIO_REGISTER: c_ulong =
-    ioc(IOC_READ | IOC_WRITE, NR_REGISTER, size_of::<uffdio_register>());
+pub const UFFDIO_REGISTER: c_ulong = ioc(
+    IOC_READ | IOC_WRITE,
+    NR_REGISTER,
+    size_of::<uffdio_register>(),
+);
 pub const UFFDIO_UNREGISTER: c_ulong = ioc(IOC_READ, NR_UNREGISTER, size_of::<uffdio_range>());
 pub const UFFDIO_WAKE: c_ulong = ioc(IOC_READ, NR_WAKE, size_of::<uffdio_range>());
 pub const UFFDIO_COPY: c_ulong = ioc(IOC_READ | IOC_WRITE, NR_COPY, size_of::<uffdio_copy>());
-pub const UFFDIO_ZEROPAGE: c_ulong =
-    ioc(IOC_READ | IOC_WRITE, NR_ZEROPAGE, size_of::<uffdio_range_op>());
+pub const UFFDIO_ZEROPAGE: c_ulong = ioc(
+    IOC_READ | IOC_WRITE,
+    NR_ZEROPAGE,
+    size_of::<uffdio_range_op>(),
+);
 pub const UFFDIO_MOVE: c_ulong = ioc(IOC_READ | IOC_WRITE, NR_MOVE, size_of::<uffdio_copy>());
-pub const UFFDIO_WRITEPROTECT: c_ulong =
-    ioc(IOC_READ | IOC_WRITE, NR_WRITEPROTECT, size_of::<uffdio_writeprotect>());
-pub const UFFDIO_CONTINUE: c_ulong =
-    ioc(IOC_READ | IOC_WRITE, NR_CONTINUE, size_of::<uffdio_range_op>());
-pub const UFFDIO_POISON: c_ulong =
-    ioc(IOC_READ | IOC_WRITE, NR_POISON, size_of::<uffdio_range_op>());
+pub const UFFDIO_WRITEPROTECT: c_ulong = ioc(
+    IOC_READ | IOC_WRITE,
+    NR_WRITEPROTECT,
+    size_of::<uffdio_writeprotect>(),
+);
+pub const UFFDIO_CONTINUE: c_ulong = ioc(
+    IOC_READ | IOC_WRITE,
+    NR_CONTINUE,
+    size_of::<uffdio_range_op>(),
+);
+pub const UFFDIO_POISON: c_ulong = ioc(
+    IOC_READ | IOC_WRITE,
+    NR_POISON,
+    size_of::<uffdio_range_op>(),
+);
 
 extern "C" {
     pub fn uffd_open(flags: c_int) -> c_int;

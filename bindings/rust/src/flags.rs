@@ -40,7 +40,7 @@ macro_rules! flag_set {
             }
             /// `None` when `bits` has a bit that is not a known flag.
             pub const fn from_bits(bits: u64) -> Option<Self> {
-                if bits & !Self::KNOWN == 0 {
+                if bits & Self::KNOWN == bits {
                     Some($name(bits))
                 } else {
                     None
@@ -288,13 +288,22 @@ mod tests {
         f.insert(FeatureFlags::MOVE);
         assert_eq!(f.bits(), 0x10100);
         assert_eq!(FeatureFlags::from_bits(1 << 20), None);
-        assert_eq!(FeatureFlags::from_bits_truncate((1 << 20) | 1), FeatureFlags::PAGEFAULT_FLAG_WP);
+        assert_eq!(
+            FeatureFlags::from_bits_truncate((1 << 20) | 1),
+            FeatureFlags::PAGEFAULT_FLAG_WP
+        );
         assert_eq!(FeatureFlags::all().bits(), 0x1ffff);
         assert!((!FeatureFlags::empty()).is_all());
         assert_eq!((f & FeatureFlags::MOVE), FeatureFlags::MOVE);
         assert_eq!(f - FeatureFlags::MOVE, FeatureFlags::THREAD_ID);
-        assert_eq!(RegisterMode::from_bits(3), Some(RegisterMode::MISSING | RegisterMode::WRITE_PROTECT));
-        assert_eq!(IoctlFlags::from_bits(1 << 40).map(|f| f.bits()), Some(1 << 40));
+        assert_eq!(
+            RegisterMode::from_bits(3),
+            Some(RegisterMode::MISSING | RegisterMode::WRITE_PROTECT)
+        );
+        assert_eq!(
+            IoctlFlags::from_bits(1 << 40).map(|f| f.bits()),
+            Some(1 << 40)
+        );
         assert_eq!(IoctlFlags::from_name("COPY"), Some(IoctlFlags::COPY));
         let v: IoctlFlags = [IoctlFlags::WAKE, IoctlFlags::COPY].into_iter().collect();
         assert_eq!(v.bits(), 0xc);
@@ -302,8 +311,14 @@ mod tests {
 
     #[test]
     fn debug_names_the_flags() {
-        assert_eq!(format!("{:?}", IoctlFlags::COPY | IoctlFlags::WAKE), "IoctlFlags(WAKE | COPY)");
-        assert_eq!(format!("{:?}", IoctlFlags::from_bits_retain(1 << 40 | 1)), "IoctlFlags(REGISTER | 0x10000000000)");
+        assert_eq!(
+            format!("{:?}", IoctlFlags::COPY | IoctlFlags::WAKE),
+            "IoctlFlags(WAKE | COPY)"
+        );
+        assert_eq!(
+            format!("{:?}", IoctlFlags::from_bits_retain(1 << 40 | 1)),
+            "IoctlFlags(REGISTER | 0x10000000000)"
+        );
         assert_eq!(format!("{:?}", RegisterMode::empty()), "RegisterMode(0x0)");
         assert_eq!(format!("{:x}", FeatureFlags::MOVE), "10000");
     }

@@ -6,9 +6,10 @@ use crate::error::{Error, Result};
 use crate::event::{Event, EventBuffer};
 use crate::ffi::{self, uffd_msg};
 use crate::flags::{IoctlFlags, RegisterMode};
-use std::ffi::{c_ulong, c_void, CStr};
+use std::ffi::{c_void, CStr};
 use std::mem::size_of;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::raw::c_ulong;
+use std::os::unix::io::{AsFd, BorrowedFd};
 use std::os::unix::io::{AsRawFd, FromRawFd, IntoRawFd, RawFd};
 
 /// The userfaultfd object.  Dropping it closes the descriptor.
@@ -53,7 +54,10 @@ impl FromRawFd for Uffd {
 }
 
 fn range(start: *const c_void, len: usize) -> ffi::uffdio_range {
-    ffi::uffdio_range { start: start as usize as u64, len: len as u64 }
+    ffi::uffdio_range {
+        start: start as usize as u64,
+        len: len as u64,
+    }
 }
 
 fn wake_mode(wake: bool, dontwake: u64) -> u64 {
@@ -67,7 +71,10 @@ fn wake_mode(wake: bool, dontwake: u64) -> u64 {
 /// The result of a range ioctl that reports progress (`copy`, `zeropage`,
 /// `continue`, `poison`, `move`): `Ok` with the bytes done, `Err` with the
 /// errno (and the bytes done on `EAGAIN`).
-fn progress(r: std::result::Result<(), Errno>, done: i64) -> std::result::Result<usize, (Errno, usize)> {
+fn progress(
+    r: std::result::Result<(), Errno>,
+    done: i64,
+) -> std::result::Result<usize, (Errno, usize)> {
     match r {
         Ok(()) if done >= 0 => Ok(done as usize),
         Ok(()) => Err((Errno::from_raw(-done as i32), 0)),
@@ -77,7 +84,11 @@ fn progress(r: std::result::Result<(), Errno>, done: i64) -> std::result::Result
 }
 
 impl Uffd {
-    pub(crate) fn ioctl(&self, request: c_ulong, arg: *mut c_void) -> std::result::Result<(), Errno> {
+    pub(crate) fn ioctl(
+        &self,
+        request: c_ulong,
+        arg: *mut c_void,
+    ) -> std::result::Result<(), Errno> {
         if unsafe { ffi::uffd_ioctl(self.fd, request, arg) } < 0 {
             Err(Errno::last())
         } else {
@@ -93,8 +104,17 @@ impl Uffd {
 
     /// Registers a range in the given modes; returns the ioctls available
     /// on it.
-    pub fn register_with_mode(&self, start: *mut c_void, len: usize, mode: RegisterMode) -> Result<IoctlFlags> {
-        let mut reg = ffi::uffdio_register { range: range(start, len), mode: mode.bits(), ioctls: 0 };
+    pub fn register_with_mode(
+        &self,
+        start: *mut c_void,
+        len: usize,
+        mode: RegisterMode,
+    ) -> Result<IoctlFlags> {
+        let mut reg = ffi::uffdio_register {
+            range: range(start, len),
+            mode: mode.bits(),
+            ioctls: 0,
+        };
         self.ioctl(ffi::UFFDIO_REGISTER, &mut reg as *mut _ as *mut c_void)?;
         Ok(IoctlFlags::from_bits_retain(reg.ioctls))
     }
@@ -112,7 +132,13 @@ impl Uffd {
     ///
     /// # Safety
     /// Writes memory at `dst` and reads `src`, as a `memcpy` would.
-    pub unsafe fn copy(&self, src: *const c_void, dst: *mut c_void, len: usize, wake: bool) -> Result<usize> {
+    pub unsafe fn copy(
+        &self,
+        src: *const c_void,
+        dst: *mut c_void,
+        len: usize,
+        wake: bool,
+    ) -> Result<usize> {
         let mut op = ffi::uffdio_copy {
             dst: dst as usize as u64,
             src: src as usize as u64,
@@ -150,7 +176,10 @@ impl Uffd {
     }
 
     fn writeprotect(&self, start: *mut c_void, len: usize, mode: u64) -> Result<()> {
-        let mut op = ffi::uffdio_writeprotect { range: range(start, len), mode };
+        let mut op = ffi::uffdio_writeprotect {
+            range: range(start, len),
+            mode,
+        };
         self.ioctl(ffi::UFFDIO_WRITEPROTECT, &mut op as *mut _ as *mut c_void)?;
         Ok(())
     }
@@ -162,11 +191,22 @@ impl Uffd {
 
     /// Removes the write protection of a range; `wake`: wake the threads
     /// waiting on it.
-    pub fn remove_write_protection(&self, start: *mut c_void, len: usize, wake: bool) -> Result<()> {
+    pub fn remove_write_protection(
+        &self,
+        start: *mut c_void,
+        len: usize,
+        wake: bool,
+    ) -> Result<()> {
         self.writeprotect(start, len, wake_mode(wake, ffi::WRITEPROTECT_MODE_DONTWAKE))
     }
 
-    fn range_op(&self, request: c_ulong, start: *mut c_void, len: usize, wake: bool) -> Result<u64> {
+    fn range_op(
+        &self,
+        request: c_ulong,
+        start: *mut c_void,
+        len: usize,
+        wake: bool,
+    ) -> Result<u64> {
         let mut op = ffi::uffdio_range_op {
             range: range(start, len),
             mode: wake_mode(wake, ffi::MODE_DONTWAKE),
@@ -213,7 +253,11 @@ impl Uffd {
         wake: bool,
         allow_src_holes: bool,
     ) -> Result<usize> {
-        let holes = if allow_src_holes { ffi::MOVE_MODE_ALLOW_SRC_HOLES } else { 0 };
+        let holes = if allow_src_holes {
+            ffi::MOVE_MODE_ALLOW_SRC_HOLES
+        } else {
+            0
+        };
         let mut op = ffi::uffdio_copy {
             dst: dst as usize as u64,
             src: src as usize as u64,
@@ -241,7 +285,10 @@ impl Uffd {
 
     /// Reads as many events as are queued, up to the buffer's size (at
     /// least one unless non-blocking).
-    pub fn read_events<'a>(&self, buf: &'a mut EventBuffer) -> Result<impl Iterator<Item = Result<Event>> + 'a> {
+    pub fn read_events<'a>(
+        &self,
+        buf: &'a mut EventBuffer,
+    ) -> Result<impl Iterator<Item = Result<Event>> + 'a> {
         let n = self.read_msgs(&mut buf.0)?;
         Ok(buf.0.iter().take(n).map(Event::from_msg))
     }
@@ -262,7 +309,10 @@ impl Uffd {
             return Err(Error::ReadEof);
         }
         if r % MSG != 0 {
-            return Err(Error::IncompleteMsg { read: r % MSG, expected: MSG });
+            return Err(Error::IncompleteMsg {
+                read: r % MSG,
+                expected: MSG,
+            });
         }
         Ok(r / MSG)
     }

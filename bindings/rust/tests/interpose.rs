@@ -10,13 +10,28 @@ use common::*;
 use std::fs::File;
 use std::io::Read;
 use std::mem::ManuallyDrop;
-use std::os::fd::{AsRawFd, FromRawFd};
+use std::os::unix::io::{AsRawFd, FromRawFd};
 use std::sync::Arc;
 use std::thread;
 use uffd::*;
 
 fn emulated(features: FeatureFlags) -> Uffd {
-    UffdBuilder::new().engine(Engine::Emulated).require_features(features).create().unwrap()
+    UffdBuilder::new()
+        .engine(Engine::Emulated)
+        .require_features(features)
+        .create()
+        .unwrap()
+}
+
+/// An emulated uffd with one registered page, and a thread reading that
+/// page (it returns the byte it read).
+fn one_fault() -> (Uffd, Arc<Region>, thread::JoinHandle<u8>) {
+    let uffd = emulated(FeatureFlags::empty());
+    let region = Arc::new(Region::anonymous(1));
+    uffd.register(region.addr, region.len).unwrap();
+    let r = region.clone();
+    let reader = thread::spawn(move || unsafe { *(r.addr as *const u8) });
+    (uffd, region, reader)
 }
 
 #[test]
@@ -24,11 +39,7 @@ fn std_read_returns_uffd_msg_on_the_emulated_engine() {
     if !testing(Engine::Emulated) {
         return;
     }
-    let uffd = emulated(FeatureFlags::empty());
-    let region = Arc::new(Region::anonymous(1));
-    uffd.register(region.addr, region.len).unwrap();
-    let r = region.clone();
-    let writer = thread::spawn(move || unsafe { *(r.addr as *mut u8) = 1 });
+    let (uffd, region, reader) = one_fault();
 
     // The descriptor read by std::fs::File, i.e. std's call to read().
     let mut file = ManuallyDrop::new(unsafe { File::from_raw_fd(uffd.as_raw_fd()) });
@@ -43,7 +54,7 @@ fn std_read_returns_uffd_msg_on_the_emulated_engine() {
     let addr = u64::from_ne_bytes(msg[16..24].try_into().unwrap());
     assert_eq!(addr as usize, region.addr as usize);
     unsafe { uffd.zeropage(region.addr, region.len, true) }.unwrap();
-    writer.join().unwrap();
+    assert_eq!(reader.join().unwrap(), 0);
 }
 
 #[test]
@@ -75,23 +86,24 @@ fn dropping_the_uffd_releases_blocked_faults() {
     // close() through the interposer releases the context at once: a
     // thread blocked on a fault sees a zero page (kernel behaviour when
     // the last uffd reference goes).
-    let uffd = emulated(FeatureFlags::empty());
-    let region = Arc::new(Region::anonymous(1));
-    uffd.register(region.addr, region.len).unwrap();
-    let r = region.clone();
-    let reader = thread::spawn(move || unsafe { *(r.addr as *const u8) });
+    let (uffd, _region, reader) = one_fault();
     let first = uffd.read_event().unwrap();
     assert!(matches!(first, Some(Event::Pagefault { .. })));
     drop(uffd);
-    assert_eq!(bounded("released reader", move || reader.join().unwrap()), 0);
+    assert_eq!(
+        bounded("released reader", move || reader.join().unwrap()),
+        0
+    );
 }
 
 fn recurse(n: u64) -> u64 {
-    let frame = std::hint::black_box([n; 64]);
+    // A frame the optimiser cannot drop (no tail call, no elided array).
+    let frame = [n; 64];
+    let kept = unsafe { std::ptr::read_volatile(&frame[3]) };
     if n == 0 {
         0
     } else {
-        recurse(n - 1) + frame[3]
+        recurse(n - 1) + kept
     }
 }
 
@@ -111,11 +123,24 @@ fn std_stack_overflow_report_survives_the_engine() {
         unreachable!("the recursion returned");
     }
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "std_stack_overflow_report_survives_the_engine", "--nocapture"])
+        .args([
+            "--exact",
+            "std_stack_overflow_report_survives_the_engine",
+            "--nocapture",
+        ])
         .env(CHILD, "1")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.signal(), Some(6), "expected SIGABRT; stderr: {}", stderr);
-    assert!(stderr.contains("has overflowed its stack"), "stderr: {}", stderr);
+    assert_eq!(
+        out.status.signal(),
+        Some(6),
+        "expected SIGABRT; stderr: {}",
+        stderr
+    );
+    assert!(
+        stderr.contains("has overflowed its stack"),
+        "stderr: {}",
+        stderr
+    );
 }

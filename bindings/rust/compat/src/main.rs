@@ -10,7 +10,8 @@ const PAGES: usize = 256;
 const PAGE_SIZE: usize = 4096;
 
 extern "C" {
-    fn mmap(addr: *mut c_void, len: usize, prot: i32, flags: i32, fd: i32, off: i64) -> *mut c_void;
+    fn mmap(addr: *mut c_void, len: usize, prot: i32, flags: i32, fd: i32, off: i64)
+        -> *mut c_void;
 }
 
 fn main() {
@@ -57,7 +58,12 @@ fn main() {
     for i in 0..PAGES {
         let p = (base + i * PAGE_SIZE) as *const u8;
         let (first, last) = unsafe { (*p, *p.add(PAGE_SIZE - 1)) };
-        assert_eq!((first, last), ((i % 251) as u8, (i % 251) as u8), "page {}", i);
+        assert_eq!(
+            (first, last),
+            ((i % 251) as u8, (i % 251) as u8),
+            "page {}",
+            i
+        );
     }
     let (uffd, served) = handler.join().expect("handler thread");
     println!("served {} pages on the {} engine", served, uffd.engine());

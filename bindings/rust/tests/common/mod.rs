@@ -3,7 +3,8 @@
 //! bounded wait.
 #![allow(dead_code)]
 
-use std::ffi::{c_int, c_long, c_void};
+use std::ffi::c_void;
+use std::os::raw::{c_char, c_int, c_long};
 use std::sync::mpsc;
 use std::time::Duration;
 use uffd::{Engine, Uffd, UffdBuilder};
@@ -16,16 +17,25 @@ pub const MAP_ANONYMOUS: c_int = 0x20;
 pub const MADV_DONTNEED: c_int = 4;
 
 extern "C" {
-    pub fn mmap(addr: *mut c_void, len: usize, prot: c_int, flags: c_int, fd: c_int, off: i64) -> *mut c_void;
+    pub fn mmap(
+        addr: *mut c_void,
+        len: usize,
+        prot: c_int,
+        flags: c_int,
+        fd: c_int,
+        off: i64,
+    ) -> *mut c_void;
     pub fn munmap(addr: *mut c_void, len: usize) -> c_int;
     pub fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
     pub fn sysconf(name: c_int) -> c_long;
     pub fn gettid() -> c_int;
-    pub fn memfd_create(name: *const std::ffi::c_char, flags: u32) -> c_int;
+    pub fn memfd_create(name: *const c_char, flags: u32) -> c_int;
 }
 
 pub fn page_size() -> usize {
-    unsafe { sysconf(30 /* _SC_PAGESIZE */) as usize }
+    unsafe {
+        sysconf(30 /* _SC_PAGESIZE */) as usize
+    }
 }
 
 /// A mapping, unmapped on drop.
@@ -43,8 +53,21 @@ impl Region {
     }
     pub fn map(pages: usize, flags: c_int, fd: c_int) -> Region {
         let len = pages * page_size();
-        let addr = unsafe { mmap(std::ptr::null_mut(), len, PROT_READ | PROT_WRITE, flags, fd, 0) };
-        assert!(addr as isize != -1, "mmap: {}", std::io::Error::last_os_error());
+        let addr = unsafe {
+            mmap(
+                std::ptr::null_mut(),
+                len,
+                PROT_READ | PROT_WRITE,
+                flags,
+                fd,
+                0,
+            )
+        };
+        assert!(
+            addr as isize != -1,
+            "mmap: {}",
+            std::io::Error::last_os_error()
+        );
         Region { addr, len }
     }
     pub fn page(&self, i: usize) -> *mut c_void {
@@ -95,7 +118,11 @@ pub fn testing(e: Engine) -> bool {
 
 /// Runs `body` once per engine with a builder set to it; an engine that
 /// cannot be created here is reported (a SKIP line) and skipped.
-pub fn each_engine(test: &str, mut configure: impl FnMut(&mut UffdBuilder), mut body: impl FnMut(Engine, Uffd)) {
+pub fn each_engine(
+    test: &str,
+    mut configure: impl FnMut(&mut UffdBuilder),
+    mut body: impl FnMut(Engine, Uffd),
+) {
     for e in engines() {
         let mut b = UffdBuilder::new();
         b.close_on_exec(true).engine(e);
@@ -106,7 +133,13 @@ pub fn each_engine(test: &str, mut configure: impl FnMut(&mut UffdBuilder), mut 
                 body(e, u);
                 eprintln!("PASS {} [{}]", test, name(e));
             }
-            Err(err) => println!("SKIP: {} [{}]: {} ({})", test, name(e), err, uffd::diagnostic()),
+            Err(err) => println!(
+                "SKIP: {} [{}]: {} ({})",
+                test,
+                name(e),
+                err,
+                uffd::diagnostic()
+            ),
         }
     }
 }
@@ -118,5 +151,6 @@ pub fn bounded<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'st
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
-    rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("{}: no result within 20 s", what))
+    rx.recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("{}: no result within 20 s", what))
 }
