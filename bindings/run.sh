@@ -8,7 +8,7 @@
 # one process per test and engine; the crate's unit tests once; the
 # man-page example and a userfaultfd-rs-style program (bindings/rust/compat)
 # per engine.  Python (bindings/python, when python3 is present): every
-# test of tests/test_uffd.py per engine, and the module as `make install`
+# test of tests/test_*.py per engine, and the module as `make install`
 # installs it.  Prints "PASS|FAIL|SKIP name [engine]" lines and
 # "N passed, N failed, N skipped"; exits non-zero if anything failed.
 # Run from the top of the source tree with BUILD_DIR built (`make lib`).
@@ -130,11 +130,13 @@ python_tests() {
 		skipped python "no python3"
 		return
 	fi
-	suite=$top/bindings/python/tests/test_uffd.py
-	for t in $(PYTHONPATH=$top/bindings/python LIBUFFD_SO=$build/libuffd.so python3 "$suite" list); do
-		for e in $engines; do
-			run "python:$t" "$e" env PYTHONPATH="$top/bindings/python" \
-				LIBUFFD_SO="$build/libuffd.so" python3 "$suite" run "$t" "$e"
+	for suite in "$top"/bindings/python/tests/test_*.py; do
+		for t in $(PYTHONPATH=$top/bindings/python LIBUFFD_SO=$build/libuffd.so \
+				python3 "$suite" list); do
+			for e in $engines; do
+				run "python:$t" "$e" env PYTHONPATH="$top/bindings/python" \
+					LIBUFFD_SO="$build/libuffd.so" python3 "$suite" run "$t" "$e"
+			done
 		done
 	done
 	# The installed module finds the installed libuffd.so next to itself.

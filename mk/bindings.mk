@@ -22,6 +22,16 @@ check-bindings:
 	$(MAKE) -j$(JOBS) lib
 	LIBUFFD_LIBS="$(LDLIBS) -ldl" bindings/run.sh $(BUILD)
 
+# libuffd.so binds its own calls (read, poll, close, mmap...) to its own
+# definitions.  In a process that dlopen()s it -- Python's ctypes -- the C
+# library is loaded first, and without this the library's internal read()
+# and poll() bind to the C library's: on an emulated uffd the pager's
+# worker threads would read the bare pipe and never see a fault (checked:
+# tests/test_pager.py hangs on the emulated engine without it).  Static
+# links and the preload shim already resolve these calls to libuffd's.
+$(BUILD)/libuffd.so: LDLIBS += -Wl,-Bsymbolic-functions
+$(BUILD)/libuffd.so: mk/bindings.mk
+
 install: install-python
 install-python:
 	install -d $(DESTDIR)$(PYTHON_MODULE_DIR)

@@ -1,12 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""Tests of the uffd module, one process per test and engine.
-
-    python3 test_uffd.py list
-    python3 test_uffd.py run TEST ENGINE      # exit 0 pass, 77 skip, else fail
-
-bindings/run.sh runs every test on both engines.  The faulting code is
-always code that released the GIL (ctypes.memmove), the handler a Python
-thread.
+"""Tests of the uffd module (see harness.py for how they run).  The
+faulting code is always code that released the GIL (ctypes.memmove), the
+handler a Python thread.
 """
 import ctypes
 import errno
@@ -15,26 +10,16 @@ import sys
 import threading
 
 import uffd
+from harness import kernel_unavailable, main, test
 
 PS = uffd.page_size()
-TESTS = {}
-
-
-def test(fn):
-    TESTS[fn.__name__] = fn
-    return fn
-
-
-class Skip(Exception):
-    pass
 
 
 def open_uffd(engine, **kw):
     try:
         return uffd.Uffd(engine=engine, **kw)
     except OSError as e:
-        if engine == "kernel" and e.errno in (errno.EPERM, errno.EACCES, errno.ENOENT, errno.ENOSYS):
-            raise Skip("kernel userfaultfd unavailable: %s" % e)
+        kernel_unavailable(engine, e)
         raise
 
 
@@ -272,19 +257,5 @@ def faulthandler_enabled_at_startup(engine):
     run_child(engine, read, python_args=["-X", "faulthandler"])
 
 
-def main(argv):
-    if argv[1:2] == ["list"]:
-        print("\n".join(TESTS))
-        return 0
-    name, engine = argv[2], argv[3]
-    try:
-        TESTS[name](engine)
-    except Skip as e:
-        print("SKIP: %s" % e)
-        return 77
-    print("ok %s [%s]" % (name, engine))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(main())

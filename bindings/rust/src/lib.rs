@@ -23,8 +23,8 @@
 //!
 //! Additions to the userfaultfd-rs API: `Engine`, `UffdBuilder::engine`,
 //! `Uffd::engine`, `Uffd::continue_` (also `r#continue`, as in 0.9),
-//! `Uffd::poison`, `Uffd::move_`, `diagnostic()`, and the flag constants of
-//! every feature and ioctl of Linux 6.18.
+//! `Uffd::poison`, `Uffd::move_`, `diagnostic()`, the flag constants of
+//! every feature and ioctl of Linux 6.18, and the `pager` module.
 
 mod builder;
 mod errno;
@@ -32,6 +32,7 @@ mod error;
 mod event;
 mod ffi;
 mod flags;
+pub mod pager;
 mod uffd;
 
 pub use crate::builder::{diagnostic, Engine, UffdBuilder};
