@@ -21,6 +21,7 @@
 int cmd_probe(int argc, char **argv);
 int cmd_bench(int argc, char **argv);	/* bench/bench.c: bench_main */
 int cmd_run(int argc, char **argv);	/* tools/run.c */
+int cmd_sandbox(int argc, char **argv);	/* tools/sandbox.c */
 int cmd_serve(int argc, char **argv);	/* tools/pager_cmds.c */
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
