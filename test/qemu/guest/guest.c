@@ -7,7 +7,7 @@
  *
  * Memory, from the kernel command line (-append), in MiB:
  *
- *	base=16 hot=16 cold=256
+ *	base=16 hot=16 cold=256 probes=1024
  *
  *	[base, base+hot)            hot:  rewritten with a new generation
  *	                                  after every cold slice
@@ -23,8 +23,11 @@
  *	BAD at 0x0123abc0: 0x........ not 0x........ (cold|hot)
  *	pass 7 BAD 3 words cold-sum 0x........ hot-gen 112
  *
- * A pass reads every cold word (16 MiB slices) and, after each slice,
- * checks the hot part holds the last generation while it writes the next.
+ * A pass first reads one word in each of @probes cold pages picked in a
+ * scattered order (on a migration's destination, most of them have not
+ * arrived yet: each is a page request), then reads every cold word (16 MiB
+ * slices) and, after each slice, checks the hot part holds the last
+ * generation while it writes the next.
  * The cold sum is a checksum of the cold part: the same on every pass,
  * on the migration's source and on its destination.
  */
@@ -165,6 +168,20 @@ static void bad(uint32_t a, uint32_t got, uint32_t want, const char *part)
 	put_str(")\n");
 }
 
+/* Check one word in each of @probes cold pages, in a scattered order. */
+static void probe_round(uint32_t lo, uint32_t pages, uint32_t probes, uint32_t pass)
+{
+	uint32_t k;
+
+	for (k = 0; k < probes; k++) {
+		uint32_t a = lo + (mix(k ^ (pass << 20)) % pages) * 4096 + (k % 1024) * 4;
+		uint32_t got = *(volatile uint32_t *)a;
+
+		if (got != cold_word(a))
+			bad(a, got, cold_word(a), "cold");
+	}
+}
+
 /* Check the hot part holds generation @gen and write generation @gen + 1. */
 static void hot_round(uint32_t lo, uint32_t hi, uint32_t gen)
 {
@@ -184,7 +201,7 @@ void guest_main(uint32_t magic, const struct multiboot_info *mbi);
 void guest_main(uint32_t magic, const struct multiboot_info *mbi)
 {
 	const char *cmdline = 0;
-	uint32_t base, hot, cold, hot_lo, cold_lo, cold_hi, a, s, pass, gen = 0;
+	uint32_t base, hot, cold, probes, hot_lo, cold_lo, cold_hi, a, s, pass, gen = 0;
 
 	serial_init();
 	if (magic != 0x2BADB002u) {
@@ -196,6 +213,7 @@ void guest_main(uint32_t magic, const struct multiboot_info *mbi)
 	base = param(cmdline, "base", 16);
 	hot = param(cmdline, "hot", 16);
 	cold = param(cmdline, "cold", 256);
+	probes = param(cmdline, "probes", 1024);
 	if (!(mbi->flags & 1) || base < 2 || !hot || !cold ||
 	    base + hot + cold > 1 + mbi->mem_upper / 1024 || base + hot + cold > 3072) {
 		put_str("guest: base+hot+cold MiB do not fit in the memory\n");
@@ -226,6 +244,7 @@ void guest_main(uint32_t magic, const struct multiboot_info *mbi)
 		uint32_t sum = 0;
 
 		bad_words = 0;
+		probe_round(cold_lo, cold * (MIB / 4096), probes, pass);
 		for (s = cold_lo; s < cold_hi; s += SLICE) {
 			uint32_t end = cold_hi - s < SLICE ? cold_hi : s + SLICE;
 
