@@ -279,7 +279,8 @@ def verify(leg, cfg, src, dst, res):
     res.blocktime_ms = info.get("postcopy-blocktime")
     if query_status(src) != "postmigrate":
         raise Failure("source status %s, not postmigrate" % query_status(src))
-    if leg.memfd and not (src.maps_have("/memfd:ram0") and dst.maps_have("/memfd:ram0")):
+    if leg.memfd and not (src.maps_have("/memfd:memory-backend-memfd") and
+                          dst.maps_have("/memfd:memory-backend-memfd")):
         raise Failure("guest RAM is not on the memfd backend")
     if res.engine != leg.engine:
         raise Failure("destination used the %s engine, not %s" % (res.engine, leg.engine))
