@@ -96,6 +96,9 @@ def side_by_side(cfg, reps):
         say("   %-10s %10.2f %14.2f %9d %6d ms %5d MiB"
             % (rs[0].engine, med[name][0], med[name][1], med[name][2], med[name][3],
                min(r.verified_mib for r in rs)))
+    for name, rs in runs.items():
+        say("   %-10s post-copy phase of each run: %s s" % (
+            rs[0].engine, ", ".join("%.2f" % r.postcopy_s for r in rs)))
     say("   emulated / kernel: total %.1fx, post-copy phase %.1fx"
         % (med["emulated"][0] / med["native"][0], med["emulated"][1] / med["native"][1]))
     say()
