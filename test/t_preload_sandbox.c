@@ -41,9 +41,7 @@ int main(void)
 	int i;
 
 	t_init(100);
-	if (!strcmp(t_engine_name, "kernel"))
-		t_skip("runs in the emulated pass (the sandbox, not UFFD_ENGINE, "
-		       "picks the engine)");
+	pl_emulated_pass_only();
 	pl_locate(&paths);
 	pl_example(&paths, "raw_demand_pager", pager, sizeof(pager));
 	pl_example(&paths, "raw_which_engine", which, sizeof(which));

@@ -215,32 +215,29 @@ static int usage(void)
 	return EXIT_USAGE;
 }
 
+static bool verbose;
+
+static bool sandbox_option(const char *arg)
+{
+	if (strcmp(arg, "-v") && strcmp(arg, "--verbose"))
+		return false;
+	verbose = true;
+	return true;
+}
+
 int cmd_sandbox(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = forward };
 	sigset_t block, saved;
-	bool verbose = false;
 	dev_t dev = 0;
-	int i = 1, sv[2], pidfd, listener, st;
+	int i, sv[2], pidfd, listener, st;
 	struct stat ds;
 	pid_t pid, self = getpid();
 	size_t k;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
-			verbose = true;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage();
-			return 0;
-		} else {
-			return usage();
-		}
-	}
-	if (i >= argc)
-		return usage();
+	i = program_args(argc, argv, sandbox_option, usage, &st);
+	if (i < 0)
+		return st;
 	/* No device here: its opens fail with ENOENT by themselves. */
 	if (stat(DEV_PATH, &ds) == 0 && S_ISCHR(ds.st_mode))
 		dev = ds.st_rdev;

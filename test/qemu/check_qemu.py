@@ -20,7 +20,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from migration import Config, Failure, Leg, locate, migrate  # noqa: E402
+from migration import Config, Failure, Leg, exit_on_signals, locate, migrate  # noqa: E402
 from vm import GuestLayout  # noqa: E402
 
 LEGS = [
@@ -66,6 +66,7 @@ def main():
     ap.add_argument("--legs", default=",".join(l.name for l in LEGS))
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
+    exit_on_signals()
     qemu, guest, uffd = locate(args.build)
     wanted = args.legs.split(",")
     unknown = set(wanted) - set(l.name for l in LEGS)

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from migration import Config, Failure, Leg, locate, migrate  # noqa: E402
+from migration import Config, Failure, Leg, exit_on_signals, locate, migrate  # noqa: E402
 from vm import GuestLayout  # noqa: E402
 
 
@@ -111,6 +111,7 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
+    exit_on_signals()
     qemu, guest, uffd = locate(args.build)
     version = subprocess.run([qemu, "--version"], capture_output=True, text=True,
                              timeout=30).stdout.splitlines()[0]

@@ -23,6 +23,7 @@ Every wait is bounded; both VMs are stopped by pid in every case.
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import struct
 import sys
@@ -98,6 +99,15 @@ def locate(build):
         print("SKIP: missing " + ", ".join(missing))
         sys.exit(77)
     return qemu, os.path.abspath(guest), os.path.abspath(uffd)
+
+
+def exit_on_signals():
+    """SIGTERM and SIGHUP end the driver like Ctrl-C does: through every
+    `finally`, so that the VMs it started are stopped by pid."""
+    def leave(sig, frame):
+        raise SystemExit(128 + sig)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, leave)
 
 
 def free_port():
