@@ -282,10 +282,11 @@ def check_dump(cfg, dst, path, res):
 
 def verify(leg, cfg, src, dst, res):
     """The destination runs on with the source's memory."""
+    def dst_completed():
+        info = dst.cmd("query-migrate")
+        return info if info.get("status") == "completed" else None
     wait_for("destination running", 30, lambda: query_status(dst) == "running")
-    info = wait_for("migration completed on the destination", 30,
-                    lambda: (lambda i: i if i.get("status") == "completed" else None)(
-                        dst.cmd("query-migrate")))
+    info = wait_for("migration completed on the destination", 30, dst_completed)
     res.blocktime_ms = info.get("postcopy-blocktime")
     if query_status(src) != "postmigrate":
         raise Failure("source status %s, not postmigrate" % query_status(src))
