@@ -412,6 +412,28 @@ struct proc_fd {
 int proc_fd_get(struct proc_fd *pf, const char *path, int flags);
 bool maps_maywrite(uintptr_t start);
 
+/*
+ * /proc/self/pagemap and PAGEMAP_SCAN as the kernel would show them for
+ * emulated registrations (pagemap.c, pagemap_scan.c).
+ */
+extern _Atomic int pagemap_fds_any;	/* a pagemap descriptor was noted */
+static inline bool pagemap_any(void)
+{
+	return atomic_load_explicit(&pagemap_fds_any, memory_order_relaxed);
+}
+bool pagemap_path(const char *path);	/* ends in "pagemap"? */
+void pagemap_fd_opened(int fd);		/* note it if it is this process's */
+void pagemap_fd_closed(int fd);
+void pagemap_fd_dup(int oldfd, int newfd);
+bool pagemap_fd_ours(int fd);		/* noted, and still names it */
+bool pagemap_fd_check(int fd);		/* the same, noting it if need be */
+off_t pagemap_pos(int fd);		/* the file position, for read() */
+void pagemap_fix_read(off_t off, void *buf, ssize_t n);
+void pagemap_fix_readv(off_t off, const struct iovec *iov, int cnt, ssize_t n);
+uint64_t pagemap_entry_fix(uint64_t e, uint32_t w);
+long emu_pagemap_scan(int fd, void *arg);	/* -1 with errno */
+int wp_protect_range(uintptr_t s, uintptr_t e);	/* wp.c */
+
 /* Shared memory (shmem.c). */
 int vma_kind(const struct vma *v, uint32_t *kind);
 int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,

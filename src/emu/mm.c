@@ -198,7 +198,21 @@ static void collect_remove(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w,
 	ev_add(ra->pe, ci, &m);
 }
 
-/* Zap one run: missing again behind a marker (MISSING mode), or absent. */
+/*
+ * Does write protection survive a zap of this page?  In a file-backed
+ * (shmem) VMA registered in WP mode the kernel leaves a uffd-wp marker
+ * where a protected page or marker was (pte_install_uffd_wp_if_needed);
+ * anonymous memory drops it.
+ */
+static bool zap_keeps_wp(uint32_t v)
+{
+	return (v & PS_WP) && (v & PS_FILE) && (PS_MODE(v) & UFFDIO_REGISTER_MODE_WP);
+}
+
+/*
+ * Zap one run: missing again behind a marker (MISSING mode, or a kept
+ * write protection), or absent.
+ */
 static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg)
 {
 	uintptr_t a;
@@ -217,12 +231,18 @@ static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg
 	for (a = s; a < e; a += EMU_PAGE_SIZE) {
 		pageword_t *pw = pt_word(a);
 		uint32_t v = atomic_load(pw);
+		bool keep = zap_keeps_wp(v);
 
 		if ((v & PS_WP) && !(v & PS_MISSING))
 			real_mprotect((void *)a, EMU_PAGE_SIZE, PS_PROT(v));
 		v &= ~(PS_WP | PS_POISON | PS_MISSING | PS_BUSY);
 		if (PS_MODE(v) & UFFDIO_REGISTER_MODE_MISSING)
 			v |= PS_MISSING;
+		if (keep) {
+			if (!(v & PS_MISSING))
+				guard_install(a, EMU_PAGE_SIZE);
+			v |= PS_WP | PS_MISSING;
+		}
 		atomic_store(pw, v);
 	}
 }
