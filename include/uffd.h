@@ -316,6 +316,20 @@ struct pm_scan_arg {
 #endif
 
 /*
+ * Bits of a /proc/PID/pagemap entry (Documentation/admin-guide/mm/pagemap):
+ * the kernel exports no names for them.  Reads of this process's pagemap
+ * show emulated registrations as the kernel would (UFFD_PM_UFFD_WP on a
+ * write-protected page or marker).
+ */
+#define UFFD_PM_SOFT_DIRTY	(1ULL << 55)
+#define UFFD_PM_EXCLUSIVE	(1ULL << 56)	/* page mapped once */
+#define UFFD_PM_UFFD_WP		(1ULL << 57)	/* write-protected by a uffd */
+#define UFFD_PM_GUARD		(1ULL << 58)	/* guard region (6.15) */
+#define UFFD_PM_FILE		(1ULL << 61)	/* file page or shared anonymous */
+#define UFFD_PM_SWAP		(1ULL << 62)	/* swap entry, or a marker */
+#define UFFD_PM_PRESENT		(1ULL << 63)
+
+/*
  * The kernel's aggregate masks, always as of 6.18 (the system header's
  * versions, when present, describe the kernel the header came from).
  */

@@ -3,8 +3,8 @@
  * Helpers of the pagemap tests (t_pagemap_*.c, t_wp_async_*.c):
  * /proc/self/pagemap entries and PAGEMAP_SCAN, as a program sees them.
  *
- * The entry bits are the kernel's (Documentation/admin-guide/mm/pagemap
- * lists them); the tests compare flag bits only, never frame numbers.
+ * The entry bits are the kernel's (UFFD_PM_* in uffd.h); the tests compare
+ * flag bits only, never frame numbers.
  * PAGEMAP_SCAN goes through uffd_ioctl(), as a linked program issues it.
  */
 #ifndef UFFD_TEST_PAGEMAP_UTIL_H
@@ -14,15 +14,9 @@
 #include <sys/ioctl.h>
 #include <sys/uio.h>
 
-#define PM_PRESENT	(1ULL << 63)
-#define PM_SWAP		(1ULL << 62)
-#define PM_FILE		(1ULL << 61)
-#define PM_GUARD	(1ULL << 58)
-#define PM_UFFD_WP	(1ULL << 57)
-#define PM_EXCLUSIVE	(1ULL << 56)
-#define PM_SOFT_DIRTY	(1ULL << 55)
 /* The flag bits a test compares (soft-dirty depends on the kernel's config). */
-#define PM_FLAGS	(PM_PRESENT | PM_SWAP | PM_FILE | PM_GUARD | PM_UFFD_WP)
+#define PM_FLAGS	(UFFD_PM_PRESENT | UFFD_PM_SWAP | UFFD_PM_FILE | UFFD_PM_GUARD | \
+			 UFFD_PM_UFFD_WP)
 
 #define PM_ALL_CATS	(PAGE_IS_WPALLOWED | PAGE_IS_WRITTEN | PAGE_IS_FILE | \
 			 PAGE_IS_PRESENT | PAGE_IS_SWAPPED | PAGE_IS_PFNZERO | \
@@ -110,6 +104,21 @@ static inline void pm_require_scan(int fd)
 
 	if (ioctl(fd, PAGEMAP_SCAN, &a) < 0 && errno == ENOTTY)
 		t_skip("PAGEMAP_SCAN not supported by this kernel");
+}
+
+/*
+ * The start of a WP_ASYNC scan test: *@pm a pagemap descriptor (skips
+ * without PAGEMAP_SCAN or WP_ASYNC), *@p @npages anonymous pages; returns
+ * a uffd with UFFD_FEATURE_WP_ASYNC.
+ */
+static inline int pm_async_setup(int *pm, char **p, size_t npages)
+{
+	t_init(30);
+	t_require(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_ASYNC);
+	*pm = pm_open();
+	pm_require_scan(*pm);
+	*p = t_map(npages);
+	return t_open_api(O_CLOEXEC | O_NONBLOCK, UFFD_FEATURE_WP_ASYNC);
 }
 
 #endif

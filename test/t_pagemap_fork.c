@@ -16,14 +16,14 @@ static void child(void *arg)
 {
 	bool with_event = arg != NULL;
 	int pm = open("/proc/self/pagemap", O_RDONLY);
-	uint64_t want = with_event ? PM_UFFD_WP : 0;
+	uint64_t want = with_event ? UFFD_PM_UFFD_WP : 0;
 
 	alarm(10);
 	if (pm < 0)
 		_exit(10);
-	if ((pm_flags(pm, p) & PM_UFFD_WP) != want)
+	if ((pm_flags(pm, p) & UFFD_PM_UFFD_WP) != want)
 		_exit(11);
-	if ((pm_flags(pm, p + t_page) & PM_UFFD_WP) != want)
+	if ((pm_flags(pm, p + t_page) & UFFD_PM_UFFD_WP) != want)
 		_exit(12);
 	_exit(0);
 }
@@ -54,8 +54,8 @@ static void one(bool with_event)
 	p[0] = 1;
 	t_register(fd, p, 2, UFFDIO_REGISTER_MODE_WP);
 	pm_wp(fd, p, 2, 1);
-	CHECK_HEX(pm_flags(pm, p) & (PM_PRESENT | PM_UFFD_WP), PM_PRESENT | PM_UFFD_WP);
-	CHECK_HEX(pm_flags(pm, p + t_page), PM_SWAP | PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p) & (UFFD_PM_PRESENT | UFFD_PM_UFFD_WP), UFFD_PM_PRESENT | UFFD_PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p + t_page), UFFD_PM_SWAP | UFFD_PM_UFFD_WP);
 	if (with_event)
 		CHECK_EQ(pthread_create(&r.thread, NULL, read_fork_event, &r), 0);
 	st = t_fork_run(child, with_event ? (void *)1 : NULL);
@@ -68,8 +68,8 @@ static void one(bool with_event)
 	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s child: status %#x",
 		  with_event ? "EVENT_FORK" : "plain", st);
 	/* The parent's protection is untouched. */
-	CHECK_HEX(pm_flags(pm, p) & PM_UFFD_WP, PM_UFFD_WP);
-	CHECK_HEX(pm_flags(pm, p + t_page), PM_SWAP | PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p) & UFFD_PM_UFFD_WP, UFFD_PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p + t_page), UFFD_PM_SWAP | UFFD_PM_UFFD_WP);
 	close(fd);
 	close(pm);
 	munmap(p, 2 * (size_t)t_page);

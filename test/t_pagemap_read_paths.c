@@ -25,9 +25,9 @@ static void check_entries(const uint64_t *e, const char *how)
 	int i;
 
 	for (i = 0; i < N; i++)
-		CHECK_MSG(!!(e[i] & PM_UFFD_WP) == (i == 2) && !(e[i] & PM_GUARD),
+		CHECK_MSG(!!(e[i] & UFFD_PM_UFFD_WP) == (i == 2) && !(e[i] & UFFD_PM_GUARD),
 			  "%s: entry %d is %#llx", how, i, (unsigned long long)e[i]);
-	CHECK_MSG(e[2] & PM_PRESENT, "%s: entry 2 is %#llx", how, (unsigned long long)e[2]);
+	CHECK_MSG(e[2] & UFFD_PM_PRESENT, "%s: entry 2 is %#llx", how, (unsigned long long)e[2]);
 }
 
 static void read_all(int pm, const char *how)
@@ -114,7 +114,7 @@ int main(void)
 	pm_wp(fd, p + 2 * t_page, 1, 0);
 	pm = pm_open();
 	CHECK_EQ(pread(pm, e, 8, off_of(p + 2 * t_page)), 8);
-	CHECK_HEX(e[0] & PM_UFFD_WP, 0);
+	CHECK_HEX(e[0] & UFFD_PM_UFFD_WP, 0);
 	close(pm);
 	close(fd);
 	return 0;

@@ -21,13 +21,8 @@ int main(void)
 	int fd, pm, i;
 	char *p;
 
-	t_init(30);
-	t_require(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_ASYNC);
-	pm = pm_open();
-	pm_require_scan(pm);
-	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, UFFD_FEATURE_WP_ASYNC);
+	fd = pm_async_setup(&pm, &p, N);
 	/* Unregistered, registered [1, 7), unregistered. */
-	p = t_map(N);
 	for (i = 0; i < N; i++)
 		if (i != 3)
 			p[i * t_page] = 1;
@@ -74,9 +69,9 @@ int main(void)
 	CHECK_HEX(r[0].start, (uintptr_t)(p + t_page));
 	CHECK_HEX(r[0].end, (uintptr_t)(p + 4 * t_page));
 	CHECK_HEX(q.walk_end, (uintptr_t)(p + 6 * t_page));
-	CHECK_HEX(pm_flags(pm, p + t_page) & PM_UFFD_WP, PM_UFFD_WP);
-	CHECK_HEX(pm_flags(pm, p + 3 * t_page), PM_SWAP | PM_UFFD_WP);
-	CHECK_HEX(pm_flags(pm, p + 6 * t_page) & PM_UFFD_WP, 0);
+	CHECK_HEX(pm_flags(pm, p + t_page) & UFFD_PM_UFFD_WP, UFFD_PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p + 3 * t_page), UFFD_PM_SWAP | UFFD_PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p + 6 * t_page) & UFFD_PM_UFFD_WP, 0);
 
 	/* The kernel's argument checks. */
 	memset(&bad, 0, sizeof(bad));

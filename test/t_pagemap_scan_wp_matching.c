@@ -21,12 +21,7 @@ int main(void)
 	int fd, fd2, pm, i;
 	char *p, *o;
 
-	t_init(30);
-	t_require(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_ASYNC);
-	pm = pm_open();
-	pm_require_scan(pm);
-	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, UFFD_FEATURE_WP_ASYNC);
-	p = t_map(N);
+	fd = pm_async_setup(&pm, &p, N);
 	t_register(fd, p, N, UFFDIO_REGISTER_MODE_WP);
 	pm_wp(fd, p, N, 1);
 	CHECK_EQ(pm_scan(pm, p, N, r, N, &q), 0);
@@ -37,7 +32,7 @@ int main(void)
 	p[2 * t_page] = 1;
 	p[5 * t_page] = 1;
 	CHECK_EQ(t_drain(fd, &m, 1), 0);	/* no message: resolved at once */
-	CHECK_HEX(pm_flags(pm, p + t_page) & PM_UFFD_WP, 0);
+	CHECK_HEX(pm_flags(pm, p + t_page) & UFFD_PM_UFFD_WP, 0);
 	CHECK_EQ(pm_scan(pm, p, N, r, N, &q), 2);
 	CHECK_HEX(r[0].start, (uintptr_t)(p + t_page));
 	CHECK_HEX(r[0].end, (uintptr_t)(p + 3 * t_page));
@@ -46,7 +41,7 @@ int main(void)
 	CHECK_HEX(r[1].end, (uintptr_t)(p + 6 * t_page));
 	/* Protected again in the same call. */
 	for (i = 0; i < N; i++)
-		CHECK_MSG(pm_flags(pm, p + i * t_page) & PM_UFFD_WP, "page %d", i);
+		CHECK_MSG(pm_flags(pm, p + i * t_page) & UFFD_PM_UFFD_WP, "page %d", i);
 	CHECK_EQ(pm_scan(pm, p, N, r, N, &q), 0);
 	p[5 * t_page] = 2;
 	CHECK_EQ(pm_scan(pm, p, N, r, N, &q), 1);
@@ -67,7 +62,7 @@ int main(void)
 	CHECK_ERR(pm_scan(pm, o, 2, r, N, &q), EPERM);
 	q.flags = PM_SCAN_WP_MATCHING;
 	CHECK_EQ(pm_scan(pm, o, 2, r, N, &q), 0);
-	CHECK_HEX(pm_flags(pm, o) & PM_UFFD_WP, 0);
+	CHECK_HEX(pm_flags(pm, o) & UFFD_PM_UFFD_WP, 0);
 	q.flags = 0;
 	CHECK_EQ(pm_scan(pm, o, 2, r, N, &q), 1);	/* o[0] and the empty o[1] */
 	CHECK_HEX(r[0].start, (uintptr_t)o);

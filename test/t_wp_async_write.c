@@ -20,21 +20,21 @@ static void async_writes(uint64_t extra, bool shared)
 	p[0] = 1;
 	t_register(fd, p, 4, UFFDIO_REGISTER_MODE_WP);
 	pm_wp(fd, p, 4, 1);
-	CHECK_HEX(pm_flags(pm, p) & PM_UFFD_WP, PM_UFFD_WP);
-	CHECK_HEX(pm_flags(pm, p + t_page), PM_SWAP | PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p) & UFFD_PM_UFFD_WP, UFFD_PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p + t_page), UFFD_PM_SWAP | UFFD_PM_UFFD_WP);
 	p[0] = 2;			/* a protected present page */
 	p[t_page] = 3;			/* a marker */
 	CHECK_EQ(*(volatile char *)(p + 2 * t_page), 0);	/* read through a marker */
 	CHECK_EQ(t_drain(fd, &m, 1), 0);
 	CHECK_EQ(p[0], 2);
 	CHECK_EQ(p[t_page], 3);
-	CHECK_HEX(pm_flags(pm, p) & (PM_PRESENT | PM_UFFD_WP), PM_PRESENT);
-	CHECK_HEX(pm_flags(pm, p + t_page) & (PM_PRESENT | PM_UFFD_WP), PM_PRESENT);
-	CHECK_HEX(pm_flags(pm, p + 2 * t_page) & (PM_PRESENT | PM_UFFD_WP),
-		  PM_PRESENT | PM_UFFD_WP);
-	CHECK_HEX(pm_flags(pm, p + 3 * t_page), PM_SWAP | PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p) & (UFFD_PM_PRESENT | UFFD_PM_UFFD_WP), UFFD_PM_PRESENT);
+	CHECK_HEX(pm_flags(pm, p + t_page) & (UFFD_PM_PRESENT | UFFD_PM_UFFD_WP), UFFD_PM_PRESENT);
+	CHECK_HEX(pm_flags(pm, p + 2 * t_page) & (UFFD_PM_PRESENT | UFFD_PM_UFFD_WP),
+		  UFFD_PM_PRESENT | UFFD_PM_UFFD_WP);
+	CHECK_HEX(pm_flags(pm, p + 3 * t_page), UFFD_PM_SWAP | UFFD_PM_UFFD_WP);
 	p[2 * t_page] = 4;
-	CHECK_HEX(pm_flags(pm, p + 2 * t_page) & PM_UFFD_WP, 0);
+	CHECK_HEX(pm_flags(pm, p + 2 * t_page) & UFFD_PM_UFFD_WP, 0);
 	CHECK_EQ(t_drain(fd, &m, 1), 0);
 	close(fd);
 	close(pm);

@@ -37,7 +37,7 @@
 #include "base/sys.h"
 
 #define PM_FRAME_MASK	((1ULL << 55) - 1)
-#define PM_SOFT_DIRTY	(1ULL << 55)
+#define PM_SOFT_DIRTY	UFFD_PM_SOFT_DIRTY
 #define PM_SWP_TYPE	0x1fULL		/* swap type bits of a non-present frame */
 #define PM_SWP_SHIFT	5		/* swap offset: the marker kind */
 #define MARKER_UFFD_WP	1ULL		/* the kernel's PTE marker kinds */

@@ -32,19 +32,20 @@ static int do_open(int dirfd, const char *path, int flags, mode_t mode, bool at)
 	return fd;
 }
 
-static mode_t mode_arg(int flags, va_list ap)
-{
-	return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
-}
+/* The mode argument of a variadic open call: there with O_CREAT, O_TMPFILE. */
+#define MODE_ARG(flags, mode) do {					\
+	va_list ap_;							\
+									\
+	va_start(ap_, flags);						\
+	mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap_, int) : 0; \
+	va_end(ap_);							\
+} while (0)
 
 UFFD_EXPORT int open(const char *path, int flags, ...)
 {
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = mode_arg(flags, ap);
-	va_end(ap);
+	MODE_ARG(flags, mode);
 	return do_open(AT_FDCWD, path, flags, mode, false);
 }
 
@@ -53,12 +54,9 @@ UFFD_EXPORT int open64(const char *path, int flags, ...)
 
 UFFD_EXPORT int openat(int dirfd, const char *path, int flags, ...)
 {
-	va_list ap;
 	mode_t mode;
 
-	va_start(ap, flags);
-	mode = mode_arg(flags, ap);
-	va_end(ap);
+	MODE_ARG(flags, mode);
 	return do_open(dirfd, path, flags, mode, true);
 }
 
