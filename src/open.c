@@ -8,7 +8,8 @@
  * be created here and falls back to the emulated engine when the kernel
  * facility is unusable (EPERM from a seccomp filter or the sysctl, EACCES,
  * ENOENT, ENOSYS).  Errors that would be the same on every engine (EINVAL
- * for bad flags, EMFILE, ENFILE, ENOMEM) are returned as they are.
+ * for bad flags, EMFILE, ENFILE, ENOMEM) are returned as they are.  After
+ * a fallback, uffd_diagnostic() says why the kernel engine was not used.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -58,7 +59,8 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 
 			if (efd >= 0) {
 				close(fd);
-				diag_clear();
+				diag_set("emulated engine chosen; kernel engine not used: %s",
+					 kwhy.reason);
 				return efd;
 			}
 		}
@@ -71,8 +73,12 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 			return -1;
 		}
 		fd = emu_open(flags, &ewhy);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* A program must be able to tell why it runs emulated. */
+			diag_set("emulated engine chosen; kernel engine not used: %s",
+				 kwhy.reason);
 			return fd;
+		}
 		diag_set("kernel engine: %s; emulated engine: %s", kwhy.reason,
 			 ewhy.reason);
 		errno = kerr;

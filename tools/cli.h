@@ -13,7 +13,7 @@
 #include "uffd.h"
 
 #ifndef LIBUFFD_VERSION
-#define LIBUFFD_VERSION "0.1.0"
+#define LIBUFFD_VERSION "unknown"
 #endif
 
 #define EXIT_USAGE 2
@@ -27,6 +27,29 @@ int cmd_restore(int argc, char **argv);
 
 /* "kernel", "emulated" or "auto". */
 const char *engine_kind_name(enum uffd_engine_kind kind);
+
+/*
+ * Arguments (args.c).  Each check prints one line on stderr when the
+ * argument is bad: "uffd CMD: ..." (CMD may be "bench pager").
+ */
+/* "uffd CMD: <fmt...> (see uffd help CMD)"; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * After getopt_long() with an optstring starting with ':' returned @c
+ * ('?' or ':'): the offending word is argv[optind_now - 1].
+ */
+int cli_getopt_error(const char *cmd, int c, char **argv, int optind_now);
+/* A number from @min to @max, or -1 after a message. */
+long cli_number(const char *cmd, const char *opt, const char *s, long min, long max);
+/* "auto", "kernel", "emulated" -> @out; -1 (after a message) if bad. */
+int cli_engine(const char *cmd, const char *s, enum uffd_engine_kind *out);
+/*
+ * A comma-separated list of words out of @names (NULL-terminated), as a
+ * mask (bit i: names[i]); -1 after a message naming the bad list.
+ */
+long cli_list(const char *cmd, const char *opt, const char *s,
+	      const char *const *names);
 
 /* JSON output helpers (json.c). */
 /* @s as a JSON string literal (quoted, escaped); NULL prints null. */

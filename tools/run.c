@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `uffd run [--engine=auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]`
+ * `uffd run [--engine auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]`
  *
  * Runs an unmodified program with libuffd-preload.so in LD_PRELOAD, so
  * that its userfaultfd(2) calls, opens of /dev/userfaultfd and uffd ioctls
@@ -56,11 +56,14 @@ static void asan_opts(void)
 	setenv("ASAN_OPTIONS", buf, 1);
 }
 
-static int usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "usage: uffd run [--engine=auto|kernel|emulated] "
-			"[--deny-kernel] [--] PROGRAM [ARGS...]\n");
-	return EXIT_USAGE;
+	fprintf(f, "usage: uffd run [--engine auto|kernel|emulated] [--deny-kernel] "
+		"[--] PROGRAM [ARGS...]\n"
+		"  --engine E     the engine for the program's userfaultfds (also "
+		"--engine=E);\n"
+		"                 default: $UFFD_ENGINE, else auto\n"
+		"  --deny-kernel  make the kernel engine look blocked (UFFD_DENY_KERNEL=1)\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -73,23 +76,26 @@ int cmd_run(int argc, char **argv)
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
-		} else if (!strncmp(argv[i], "--engine=", 9)) {
-			const char *e = argv[i] + 9;
+		} else if (!strncmp(argv[i], "--engine=", 9) || !strcmp(argv[i], "--engine")) {
+			const char *e = argv[i][8] ? argv[i] + 9 : argv[++i];
+			enum uffd_engine_kind kind;
 
-			if (strcmp(e, "auto") && strcmp(e, "kernel") && strcmp(e, "emulated"))
-				return usage();
+			if (!e)
+				return cli_usage_error("run", "option '--engine' needs a value");
+			if (cli_engine("run", e, &kind))
+				return EXIT_USAGE;
 			setenv("UFFD_ENGINE", e, 1);
 		} else if (!strcmp(argv[i], "--deny-kernel")) {
 			setenv("UFFD_DENY_KERNEL", "1", 1);
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage();
+			usage(stdout);
 			return 0;
 		} else {
-			return usage();
+			return cli_getopt_error("run", '?', argv, i + 1);
 		}
 	}
 	if (i >= argc)
-		return usage();
+		return cli_usage_error("run", "no PROGRAM given");
 	lib = find_preload(path, sizeof(path));
 	if (!lib) {
 		fprintf(stderr, "uffd run: cannot find %s (set UFFD_PRELOAD_PATH)\n",
