@@ -302,9 +302,7 @@ int cmd_probe(int argc, char **argv)
 			printf("usage: uffd probe [--json]\n");
 			return 0;
 		} else {
-			fprintf(stderr, "uffd probe: unknown option '%s'\n"
-				"usage: uffd probe [--json]\n", argv[i]);
-			return EXIT_USAGE;
+			return cli_getopt_error("probe", '?', argv, i + 1);
 		}
 	}
 

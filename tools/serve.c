@@ -64,6 +64,10 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage_error("serve", "--listen ADDR is required");
 	if (optind != argc - 1)
 		return cli_usage_error("serve", "expected one IMAGE after the options");
+	/* A bad port fails now, not after reading (or verifying) the image. */
+	if (strncmp(listen, "unix:", 5) && strrchr(listen, ':') &&
+	    cli_number("serve", "--listen port", strrchr(listen, ':') + 1, 0, 65535) < 0)
+		return EXIT_USAGE;
 	image = argv[optind];
 	if (uffd_image_info(image, &info))
 		return pc_fail("serve");

@@ -128,6 +128,7 @@ static void usage(FILE *f)
 		"[--prefix P]] IMAGE\n"
 		"       uffd snapshot --pid PID --range START-END IMAGE\n"
 		"  --size MiB     the demo process's heap (default 256)\n"
+		"  --seed N       the demo heap's contents (default 1)\n"
 		"  --pid, --range a running process's memory [START, END), hex\n"
 		"  --redis ADDR   also import the image into Redis (HOST:PORT or "
 		"unix:PATH)\n"
