@@ -13,21 +13,11 @@
 # by timeout(1) only to turn a hang into a failure.
 build=${1:-build}
 uffd=$build/uffd
-pass=0 fail=0 skip=0
-failed=""
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 out=$tmp/out err=$tmp/err
-
-ok() { echo "PASS cli:$1"; pass=$((pass + 1)); }
-bad() {
-	echo "FAIL cli:$1 $2"
-	for f in "$out" "$err"; do
-		[ -s "$f" ] && sed 's/^/    | /' "$f" | tail -n 10
-	done
-	fail=$((fail + 1))
-	failed="$failed $1"
-}
+logs="$out $err" report_prefix=cli:
+. "$(dirname "$0")/report.sh"
 
 if [ ! -x "$uffd" ]; then
 	echo "FAIL cli ($uffd not built: run make BUILD=$build first)"
@@ -43,13 +33,13 @@ refuse() {
 	rc=$?
 	lines=$(wc -l <"$err")
 	if [ $rc -eq 0 ] || [ $rc -ge 124 ]; then
-		bad "$name" "(uffd $*: status $rc, expected a refusal)"
+		bad "$name" "" "(uffd $*: status $rc, expected a refusal)"
 	elif [ -s "$out" ]; then
-		bad "$name" "(uffd $*: printed on stdout: it ran)"
+		bad "$name" "" "(uffd $*: printed on stdout: it ran)"
 	elif [ "$lines" -ne 1 ]; then
-		bad "$name" "(uffd $*: $lines lines on stderr, expected one)"
+		bad "$name" "" "(uffd $*: $lines lines on stderr, expected one)"
 	elif ! grep -q -e "$pattern" "$err"; then
-		bad "$name" "(uffd $*: stderr does not say '$pattern')"
+		bad "$name" "" "(uffd $*: stderr does not say '$pattern')"
 	else
 		ok "$name"
 	fi
@@ -92,7 +82,7 @@ if timeout -k 5 60 "$uffd" snapshot --size 1 "$tmp/img" >"$out" 2>"$err"; then
 	refuse serve-port-65536 "port" serve --listen :65536 "$tmp/img"
 	refuse serve-port-text "port" serve --listen 127.0.0.1:http "$tmp/img"
 else
-	bad serve-port "(uffd snapshot --size 1 failed: cannot make an image)"
+	bad serve-port "" "(uffd snapshot --size 1 failed: cannot make an image)"
 fi
 
 # ---- help ----------------------------------------------------------------------
@@ -105,9 +95,9 @@ for c in probe bench run serve snapshot restore version "bench pager" \
 	# shellcheck disable=SC2086
 	"$uffd" help $c >"$tmp/help" 2>>"$err"
 	if [ $rc -ne 0 ] || ! grep -q "^usage: uffd $c" "$out"; then
-		bad "$name" "(uffd $c --help: status $rc, no 'usage: uffd $c' on stdout)"
+		bad "$name" "" "(uffd $c --help: status $rc, no 'usage: uffd $c' on stdout)"
 	elif ! cmp -s "$out" "$tmp/help"; then
-		bad "$name" "(uffd help $c differs from uffd $c --help)"
+		bad "$name" "" "(uffd help $c differs from uffd $c --help)"
 	else
 		ok "$name"
 	fi
@@ -116,7 +106,7 @@ done
 if [ $? -eq 0 ] && grep -q "^commands:" "$out" && ! grep -q "^usage: uffd restore" "$out"; then
 	ok help-general
 else
-	bad help-general "(uffd help: not the list of commands)"
+	bad help-general "" "(uffd help: not the list of commands)"
 fi
 
 # ---- uffd run --engine E (space form) ---------------------------------------------
@@ -127,7 +117,7 @@ for form in space equals; do
 	if [ $rc -eq 0 ] && [ "$(cat "$out")" = emulated ]; then
 		ok "run-engine-$form"
 	else
-		bad "run-engine-$form" "(uffd run $*: status $rc, engine '$(cat "$out")')"
+		bad "run-engine-$form" "" "(uffd run $*: status $rc, engine '$(cat "$out")')"
 	fi
 done
 
@@ -135,11 +125,11 @@ done
 timeout -k 5 120 "$uffd" bench --only zeropage --reps 2 >"$out" 2>"$err"
 rc=$?
 if [ $rc -ne 0 ]; then
-	bad bench-no-cr "(uffd bench --only zeropage --reps 2: status $rc)"
+	bad bench-no-cr "" "(uffd bench --only zeropage --reps 2: status $rc)"
 elif tr -d '\n' <"$err" | grep -q "$(printf '\r')"; then
-	bad bench-no-cr "(carriage returns on a stderr that is a file)"
+	bad bench-no-cr "" "(carriage returns on a stderr that is a file)"
 elif ! grep -q zeropage "$out"; then
-	bad bench-no-cr "(no zeropage row in the table)"
+	bad bench-no-cr "" "(no zeropage row in the table)"
 else
 	ok bench-no-cr
 fi
@@ -148,7 +138,7 @@ rc=$?
 if [ $rc -eq 0 ] && ! tr -d '\n' <"$err" | grep -q "$(printf '\r')"; then
 	ok bench-xproc-no-cr
 else
-	bad bench-xproc-no-cr "(status $rc, or carriage returns on a file)"
+	bad bench-xproc-no-cr "" "(status $rc, or carriage returns on a file)"
 fi
 
 # ---- a JSON file given by --json-file is written after a run ----------------------
@@ -158,13 +148,12 @@ rc=$?
 if [ $rc -eq 0 ] && grep -q '"scenario": "[^"]*zeropage' "$tmp/b.json"; then
 	ok bench-json-file
 else
-	bad bench-json-file "(status $rc, or no zeropage object in the file)"
+	bad bench-json-file "" "(status $rc, or no zeropage object in the file)"
 fi
 
 # ---- bash completion --------------------------------------------------------------
 if ! command -v bash >/dev/null 2>&1; then
-	echo "SKIP cli:completion (bash not installed)"
-	skip=$((skip + 1))
+	skipped completion "(bash not installed)"
 else
 	# complete WORDS...: what _uffd offers for the last word
 	complete_words() {
@@ -177,7 +166,7 @@ else
 		got=$(complete_words "$@")
 		case " $got " in
 		*" $want "*) ok "completion-$name" ;;
-		*) bad "completion-$name" "(uffd $*<TAB>: '$got', expected '$want' among them)" ;;
+		*) bad "completion-$name" "" "(uffd $*<TAB>: '$got', expected '$want' among them)" ;;
 		esac
 	}
 	check_completion command restore uffd res
@@ -188,5 +177,4 @@ else
 	check_completion help-command snapshot uffd help snap
 fi
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ] || { echo "failed:$failed"; exit 1; }
+summary

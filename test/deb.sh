@@ -12,31 +12,17 @@
 # dpkg-buildpackage or debhelper is not installed (make deps installs
 # them).  The packages are built in a scratch directory, not BUILD_DIR.
 # Prints "PASS|FAIL|SKIP name" per check and "N passed, N failed, N skipped".
-pass=0 fail=0 skip=0
-failed=""
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 log=$tmp/log
 root=$tmp/root
 version=$(cat VERSION)
-
-ok() { echo "PASS deb:$1"; pass=$((pass + 1)); }
-bad() {
-	echo "FAIL deb:$1 $2"
-	[ -s "$log" ] && sed 's/^/    | /' "$log" | tail -n 20
-	fail=$((fail + 1))
-	failed="$failed $1"
-}
-summary() {
-	echo "$pass passed, $fail failed, $skip skipped"
-	[ $fail -eq 0 ] || { echo "failed:$failed"; exit 1; }
-	exit 0
-}
+report_prefix=deb:
+. "$(dirname "$0")/report.sh"
 
 for t in dpkg-buildpackage dh dpkg-deb; do
 	if ! command -v $t >/dev/null 2>&1; then
-		echo "SKIP deb:build ($t not installed: make deps installs dpkg-dev and debhelper)"
-		skip=$((skip + 1))
+		skipped build "($t not installed: make deps installs dpkg-dev and debhelper)"
 		summary
 	fi
 done
@@ -44,7 +30,7 @@ done
 if nice -n 10 make --no-print-directory BUILD="$tmp/build" deb >"$log" 2>&1; then
 	ok build
 else
-	bad build "(make deb failed)"
+	bad build "" "(make deb failed)"
 	summary
 fi
 debs=$tmp/build/deb
@@ -54,14 +40,14 @@ has() {
 	deb=$(ls "$debs/$1"_"$version"-*.deb 2>/dev/null | head -n 1)
 	if [ -z "$deb" ]; then
 		: >"$log"
-		bad "$1:$2" "(no $1 package for $version in $debs)"
+		bad "$1:$2" "" "(no $1 package for $version in $debs)"
 		return
 	fi
 	dpkg-deb -c "$deb" >"$log" 2>&1
 	if grep -q " \./$2\( \|$\)" "$log"; then
 		ok "$1:$2"
 	else
-		bad "$1:$2" "(not in $(basename "$deb"))"
+		bad "$1:$2" "" "(not in $(basename "$deb"))"
 	fi
 }
 has libuffd0 usr/lib/libuffd.so.0
@@ -82,13 +68,13 @@ dpkg-deb -c "$debs"/uffd-tools_*.deb >>"$log" 2>&1
 if [ "$(grep -c '\.deb$' "$log")" -eq 3 ] && ! grep -q usr/lib/debug "$log"; then
 	ok three-packages
 else
-	bad three-packages "(other packages or debug files)"
+	bad three-packages "" "(other packages or debug files)"
 fi
 
 # ---- unpacked into a scratch root ---------------------------------------------------
 : >"$log"
 for d in "$debs"/*.deb; do
-	dpkg -x "$d" "$root" >>"$log" 2>&1 || bad "unpack" "($(basename "$d"))"
+	dpkg -x "$d" "$root" >>"$log" 2>&1 || bad "unpack" "" "($(basename "$d"))"
 done
 
 "$root/usr/bin/uffd" probe >"$log" 2>&1
@@ -96,14 +82,14 @@ rc=$?
 if [ $rc -eq 0 ] && grep -q "engine selection" "$log"; then
 	ok "uffd-probe ($(grep -m1 '^  auto' "$log" | tr -s ' '))"
 else
-	bad uffd-probe "(unpacked usr/bin/uffd probe: status $rc)"
+	bad uffd-probe "" "(unpacked usr/bin/uffd probe: status $rc)"
 fi
 
 "$root/usr/bin/uffd" version >"$log" 2>&1
 if grep -q "libuffd) $version\$" "$log"; then
 	ok uffd-version
 else
-	bad uffd-version "(not $version)"
+	bad uffd-version "" "(not $version)"
 fi
 
 # uffd run finds the shim in ../lib next to the unpacked uffd.
@@ -111,7 +97,7 @@ fi
 if grep -q "^$root/usr/bin/../lib/libuffd-preload.so" "$log"; then
 	ok uffd-run-finds-shim
 else
-	bad uffd-run-finds-shim "(LD_PRELOAD is not the unpacked shim)"
+	bad uffd-run-finds-shim "" "(LD_PRELOAD is not the unpacked shim)"
 fi
 
 cat >"$tmp/x.c" <<'EOF'
@@ -140,13 +126,12 @@ if ${CC:-cc} -I"$root/usr/include" "$tmp/x.c" -L"$root/usr/lib" -luffd \
 	if [ $rc -eq 0 ] && grep -q "^engine emulated" "$log"; then
 		ok link-and-run
 	elif [ $rc -eq 77 ]; then
-		echo "SKIP deb:link-and-run $(grep SKIP "$log")"
-		skip=$((skip + 1))
+		skipped link-and-run "$(grep SKIP "$log")"
 	else
-		bad link-and-run "(status $rc)"
+		bad link-and-run "" "(status $rc)"
 	fi
 else
-	bad link-and-run "(cannot build against the unpacked libuffd-dev)"
+	bad link-and-run "" "(cannot build against the unpacked libuffd-dev)"
 fi
 
 summary

@@ -16,21 +16,11 @@
 build=${1:-build}
 engines=${UFFD_TEST_ENGINES:-"kernel emulated"}
 cc=${CC:-cc}
-pass=0 fail=0 skip=0
-failed=""
 tmp=$(mktemp -d)
 log=$tmp/log
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
-
-# ok NAME [ENGINE]; bad NAME ENGINE WHY (the log, if any, is shown)
-ok() { echo "PASS $1${2:+ [$2]}"; pass=$((pass + 1)); }
-bad() {
-	echo "FAIL $1${2:+ [$2]} $3"
-	[ -s "$log" ] && sed 's/^/    | /' "$log" | tail -n 20
-	fail=$((fail + 1))
-	failed="$failed $1${2:+[$2]}"
-}
+. "$(dirname "$0")/report.sh"
 
 # ---- install ------------------------------------------------------------------
 if [ ! -f "$build/libuffd.a" ] || [ ! -x "$build/uffd" ]; then
@@ -71,8 +61,7 @@ fi
 # The API in LIBUFFD_0.2; the interposers unversioned (base), each a
 # function the C library defines too (see src/libuffd.map).
 if ! command -v objdump >/dev/null 2>&1; then
-	echo "SKIP install:symbol-versions (objdump not installed: binutils)"
-	skip=$((skip + 1))
+	skipped install:symbol-versions "(objdump not installed: binutils)"
 else
 	objdump -T "$prefix/lib/libuffd.so" |
 		awk '$4 != "*UND*" && NF >= 7 { print $(NF-1), $NF }' >"$tmp/syms"
@@ -153,8 +142,7 @@ run_one() {
 			ok "install:run-$name" "$e"
 		elif [ $rc -eq 77 ]; then
 			why=$(grep '^SKIP' "$log" | tail -n 1)
-			echo "SKIP install:run-$name [$e] ${why#SKIP: }"
-			skip=$((skip + 1))
+			skipped "install:run-$name [$e]" "${why#SKIP: }"
 		else
 			bad "install:run-$name" "$e" "(status $rc)"
 		fi
@@ -167,8 +155,7 @@ if build_one static $cc -Wall -Wextra -Werror -I"$prefix/include" \
 fi
 
 if ! command -v pkg-config >/dev/null 2>&1; then
-	echo "SKIP install:build-pkg-config (pkg-config not installed)"
-	skip=$((skip + 1))
+	skipped install:build-pkg-config "(pkg-config not installed)"
 else
 	pc_flags=$(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags --libs libuffd 2>"$log")
 	if [ $? -ne 0 ]; then
@@ -242,8 +229,7 @@ if $cc -shared -fPIC -o "$tmp/libreader.so" "$tmp/reader.c" >"$log" 2>&1 &&
 	if [ $rc -eq 0 ]; then
 		ok install:interpose-other-library emulated
 	elif [ $rc -eq 77 ]; then
-		echo "SKIP install:interpose-other-library [emulated] $(grep SKIP "$log")"
-		skip=$((skip + 1))
+		skipped "install:interpose-other-library [emulated]" "$(grep SKIP "$log")"
 	else
 		bad install:interpose-other-library emulated "(status $rc)"
 	fi
@@ -272,6 +258,5 @@ else
 	bad install:uninstall "" "(make uninstall PREFIX=$prefix failed)"
 fi
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ] || { echo "failed:$failed"; exit 1; }
+summary
 

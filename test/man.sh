@@ -12,24 +12,15 @@
 # Run from the top of the source tree.  Prints "PASS|FAIL|SKIP name" per
 # check and "N passed, N failed, N skipped"; exits non-zero on a failure.
 build=${1:-build}
-pass=0 fail=0 skip=0
-failed=""
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 log=$tmp/log
-
-ok() { echo "PASS man:$1"; pass=$((pass + 1)); }
-bad() {
-	echo "FAIL man:$1 $2"
-	[ -s "$log" ] && sed 's/^/    | /' "$log" | tail -n 10
-	fail=$((fail + 1))
-	failed="$failed $1"
-}
+report_prefix=man:
+. "$(dirname "$0")/report.sh"
 
 # ---- rendering -------------------------------------------------------------------
 if ! command -v groff >/dev/null 2>&1; then
-	echo "SKIP man:render (groff not installed: make deps installs groff-base)"
-	skip=$((skip + 1))
+	skipped render "(groff not installed: make deps installs groff-base)"
 else
 	n=0
 	for p in man/man*/*.[0-9]; do
@@ -37,7 +28,7 @@ else
 		# From man/, as man(1) resolves ".so man3/x.3".
 		(cd man && groff -man -ww -z "${p#man/}") >"$log" 2>&1
 		if [ -s "$log" ]; then
-			bad "render:${p#man/}" "(groff -man -ww -z printed warnings)"
+			bad "render:${p#man/}" "" "(groff -man -ww -z printed warnings)"
 		fi
 	done
 	: >"$log"
@@ -50,15 +41,14 @@ for p in man/man3/*.3; do
 	t=$(sed -n 's/^\.so //p' "$p")
 	[ -n "$t" ] && [ ! -f "man/$t" ] && echo "$p -> $t" >>"$log"
 done
-if [ -s "$log" ]; then bad so-links "(links to missing pages)"; else ok so-links; fi
+if [ -s "$log" ]; then bad so-links "" "(links to missing pages)"; else ok so-links; fi
 
 # ---- every exported function has a page --------------------------------------------
 : >"$log"
 if [ ! -f "$build/libuffd.so" ]; then
-	bad exported-symbols "($build/libuffd.so not built)"
+	bad exported-symbols "" "($build/libuffd.so not built)"
 elif ! command -v nm >/dev/null 2>&1; then
-	echo "SKIP man:exported-symbols (nm not installed: binutils)"
-	skip=$((skip + 1))
+	skipped exported-symbols "(nm not installed: binutils)"
 else
 	nm -D --defined-only "$build/libuffd.so" | awk '$2 == "T" { print $3 }' |
 		sed 's/@.*//' | grep '^uffd_' | sort -u >"$tmp/syms"
@@ -67,9 +57,9 @@ else
 		[ -f "man/man3/$s.3" ] || echo "no man/man3/$s.3" >>"$log"
 	done <"$tmp/syms"
 	if [ "$n" -lt 12 ]; then
-		bad exported-symbols "(only $n uffd_* functions exported?)"
+		bad exported-symbols "" "(only $n uffd_* functions exported?)"
 	elif [ -s "$log" ]; then
-		bad exported-symbols "(functions without a page)"
+		bad exported-symbols "" "(functions without a page)"
 	else
 		ok "exported-symbols ($n functions, each with a page)"
 	fi
@@ -78,7 +68,7 @@ fi
 # ---- uffd(1): every command and option -------------------------------------------
 : >"$log"
 if [ ! -x "$build/uffd" ]; then
-	bad uffd.1-options "($build/uffd not built)"
+	bad uffd.1-options "" "($build/uffd not built)"
 else
 	for c in probe bench "bench pager" "bench xproc" "bench preload" run serve \
 			snapshot restore version help; do
@@ -93,7 +83,7 @@ else
 					echo "uffd $c: $o not in uffd.1" >>"$log"
 			done
 	done
-	if [ -s "$log" ]; then bad uffd.1-options "(missing from the page)"; else ok uffd.1-options; fi
+	if [ -s "$log" ]; then bad uffd.1-options "" "(missing from the page)"; else ok uffd.1-options; fi
 fi
 
 # ---- libuffd(7): every environment variable ----------------------------------------
@@ -104,12 +94,11 @@ while read -r v; do
 	grep -q "^\.B $v$" man/man7/libuffd.7 || echo "$v not in libuffd.7" >>"$log"
 done <"$tmp/env"
 if [ ! -s "$tmp/env" ]; then
-	bad environment "(no getenv(\"UFFD_...\") found in src/ and tools/?)"
+	bad environment "" "(no getenv(\"UFFD_...\") found in src/ and tools/?)"
 elif [ -s "$log" ]; then
-	bad environment "(variables not documented)"
+	bad environment "" "(variables not documented)"
 else
 	ok "environment ($(wc -l <"$tmp/env") variables in libuffd.7)"
 fi
 
-echo "$pass passed, $fail failed, $skip skipped"
-[ $fail -eq 0 ] || { echo "failed:$failed"; exit 1; }
+summary
