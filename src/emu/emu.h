@@ -416,10 +416,16 @@ bool maps_maywrite(uintptr_t start);
  * /proc/self/pagemap and PAGEMAP_SCAN as the kernel would show them for
  * emulated registrations (pagemap.c, pagemap_scan.c).
  */
-extern _Atomic int pagemap_fds_any;	/* a pagemap descriptor was noted */
+/* Bit fd % 64 set: a pagemap descriptor with that remainder was noted. */
+extern _Atomic uint64_t pagemap_fd_bits;
+static inline bool pagemap_maybe(int fd)
+{
+	return atomic_load_explicit(&pagemap_fd_bits, memory_order_relaxed) &
+	       (1ULL << (fd & 63));
+}
 static inline bool pagemap_any(void)
 {
-	return atomic_load_explicit(&pagemap_fds_any, memory_order_relaxed);
+	return atomic_load_explicit(&pagemap_fd_bits, memory_order_relaxed) != 0;
 }
 bool pagemap_path(const char *path);	/* ends in "pagemap"? */
 void pagemap_fd_opened(int fd);		/* note it if it is this process's */

@@ -149,7 +149,7 @@ struct pm_fd {
 };
 
 static struct pm_fd pm_fds[PM_MAX_FDS];
-_Atomic int pagemap_fds_any;
+_Atomic uint64_t pagemap_fd_bits;
 
 bool pagemap_path(const char *path)
 {
@@ -232,7 +232,7 @@ static void note(int fd, const struct stat *st)
 	f->dev = st->st_dev;
 	f->ino = st->st_ino;
 	atomic_store_explicit(&f->fd1, fd + 1, memory_order_release);
-	atomic_store_explicit(&pagemap_fds_any, 1, memory_order_relaxed);
+	atomic_fetch_or_explicit(&pagemap_fd_bits, 1ULL << (fd & 63), memory_order_relaxed);
 }
 
 void pagemap_fd_opened(int fd)

@@ -60,7 +60,7 @@ UFFD_EXPORT ssize_t read(int fd, void *buf, size_t count)
 
 	if (likely(!idx)) {
 		pretouch(buf, count, true);
-		if (unlikely(pagemap_any()) && pagemap_fd_ours(fd))
+		if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
 			return pagemap_read_fix(fd, buf, count, 0, true);
 		return REAL(read)(fd, buf, count);
 	}
@@ -70,7 +70,7 @@ UFFD_EXPORT ssize_t read(int fd, void *buf, size_t count)
 UFFD_EXPORT ssize_t pread(int fd, void *buf, size_t count, off_t off)
 {
 	pretouch(buf, count, true);
-	if (unlikely(pagemap_any()) && pagemap_fd_ours(fd))
+	if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
 		return pagemap_read_fix(fd, buf, count, off, false);
 	return REAL(pread)(fd, buf, count, off);
 }
@@ -91,7 +91,7 @@ UFFD_EXPORT ssize_t __pread64_chk(int fd, void *buf, size_t n, off_t off,
 UFFD_EXPORT ssize_t preadv(int fd, const struct iovec *iov, int cnt, off_t off)
 {
 	pretouch_iov(iov, cnt, true);
-	if (unlikely(pagemap_any()) && pagemap_fd_ours(fd))
+	if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
 		return pagemap_readv_fix(fd, iov, cnt, off, 0);
 	return REAL(preadv)(fd, iov, cnt, off);
 }
@@ -112,7 +112,7 @@ UFFD_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 
 	if (likely(!idx)) {
 		pretouch_iov(iov, iovcnt, true);
-		if (unlikely(pagemap_any()) && pagemap_fd_ours(fd))
+		if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
 			return pagemap_readv_fix(fd, iov, iovcnt, -1, 0);
 		return REAL(readv)(fd, iov, iovcnt);
 	}
@@ -127,7 +127,7 @@ UFFD_EXPORT ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt,
 
 	if (likely(!idx)) {
 		pretouch_iov(iov, iovcnt, true);
-		if (unlikely(pagemap_any()) && pagemap_fd_ours(fd))
+		if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
 			return pagemap_readv_fix(fd, iov, iovcnt, offset, flags);
 		return REAL(preadv2)(fd, iov, iovcnt, offset, flags);
 	}
@@ -187,7 +187,7 @@ UFFD_EXPORT int close(int fd)
 
 	if (preload_close_hook)
 		preload_close_hook(fd);
-	if (unlikely(pagemap_any()))
+	if (unlikely(pagemap_maybe(fd)))
 		pagemap_fd_closed(fd);
 	kernel_engine.forget_fd(fd);
 	if (likely(!idx))
