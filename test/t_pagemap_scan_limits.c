@@ -62,6 +62,20 @@ int main(void)
 	CHECK_EQ(pm_scan(pm, p, N, r, N, &q), 0);
 	q.anyof = 0;
 
+	/* The whole address space: only this registration is WP-allowed. */
+	{
+		struct pm_scan_arg a = {
+			.size = sizeof(a), .start = (uint64_t)t_page, .end = 0x7ffffffff000ULL,
+			.vec = (uintptr_t)r, .vec_len = N, .category_mask = PAGE_IS_WPALLOWED,
+			.return_mask = PAGE_IS_WPALLOWED,
+		};
+
+		CHECK_EQ(uffd_ioctl(pm, PAGEMAP_SCAN, &a), 1);
+		CHECK_HEX(r[0].start, (uintptr_t)(p + t_page));
+		CHECK_HEX(r[0].end, (uintptr_t)(p + 7 * t_page));
+		CHECK_HEX(a.walk_end, 0x7ffffffff000ULL);
+	}
+
 	/* WP_MATCHING with a vector of one: only what was reported is protected. */
 	q.flags = PM_SCAN_WP_MATCHING;
 	q.mask = q.ret = PAGE_IS_WRITTEN;

@@ -94,6 +94,7 @@ pageword_t *pt_word(uintptr_t addr);		/* NULL: never registered */
 uint32_t page_take(pageword_t *pw);		/* PS_BUSY, waiting */
 bool pt_maybe(uintptr_t s, uintptr_t e);	/* any table for [s, e)? */
 uintptr_t pt_leaf_end(uintptr_t a);
+uintptr_t pt_next_leaf(uintptr_t a);		/* 0: none left */
 int pt_ensure(uintptr_t start, uintptr_t end);	/* -ENOMEM */
 
 /* ---- contexts (ctx.c) ---------------------------------------------- */

@@ -153,7 +153,9 @@ static uintptr_t next_run(uintptr_t a, uintptr_t end, bool want)
 	while (a < end) {
 		if (!pt_word(a)) {
 			if (want) {
-				a = pt_leaf_end(a);
+				a = pt_next_leaf(a);
+				if (!a)
+					break;
 				continue;
 			}
 			return a;
