@@ -12,7 +12,8 @@
  * and the written pages lose their protection -- bit 57 of their pagemap
  * entry goes, PAGEMAP_SCAN reports them PAGE_IS_WRITTEN.  Each round asks
  * for the written pages and, in the same call (PM_SCAN_WP_MATCHING),
- * protects them again.
+ * protects them again.  A write by a system call (read() into the region)
+ * counts the same.
  *
  * Output: per round, the written regions and the bit 57 of two pages, the
  * same natively and under `uffd run` on either engine.
@@ -104,7 +105,7 @@ int main(void)
 	struct uffdio_api api = { .api = UFFD_API, .features = UFFD_FEATURE_WP_ASYNC };
 	struct uffdio_register reg;
 	struct uffdio_writeprotect wp;
-	int uffd, i;
+	int uffd, i, pfd[2];
 
 	page_size = sysconf(_SC_PAGESIZE);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -141,6 +142,11 @@ int main(void)
 	region[9 * page_size] = 2;
 	region[15 * page_size] = 2;
 	round_("wrote 9 and 15");
+	/* A system call writes too: read() from a pipe into page 12. */
+	if (pipe(pfd) || write(pfd[1], "written by read()", 8) != 8 ||
+	    read(pfd[0], region + 12 * page_size, 8) != 8)
+		die("read() into a protected page");
+	round_("read() into 12");
 	if (region[9 * page_size + 100] != 1 || region[9 * page_size] != 2)
 		die("contents");
 	printf("raw_wp_async_scan: ok\n");
