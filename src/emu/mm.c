@@ -217,15 +217,28 @@ static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg
 {
 	uintptr_t a;
 
+	bool keeps = false;
+
 	(void)ci;
 	(void)arg;
 	for (a = s; a < e; a += EMU_PAGE_SIZE)
-		page_take(pt_word(a));
+		keeps |= zap_keeps_wp(page_take(pt_word(a)));
 	if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING) {
 		/* One step, no window: the marker zaps the page itself. */
 		guard_install(s, e - s);
-	} else {
+	} else if (!keeps) {
 		guard_remove(s, e - s);		/* WP / poison markers */
+		real_madvise((void *)s, e - s, MADV_DONTNEED);
+	} else {
+		/* The kept protection is marked before anything else changes. */
+		for (a = s; a < e; a += EMU_PAGE_SIZE) {
+			uint32_t v = atomic_load(pt_word(a));
+
+			if (zap_keeps_wp(v) && !(v & PS_MISSING))
+				guard_install(a, EMU_PAGE_SIZE);
+			else if (!zap_keeps_wp(v) && (v & PS_MISSING))
+				guard_remove(a, EMU_PAGE_SIZE);
+		}
 		real_madvise((void *)s, e - s, MADV_DONTNEED);
 	}
 	for (a = s; a < e; a += EMU_PAGE_SIZE) {
@@ -238,11 +251,8 @@ static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg
 		v &= ~(PS_WP | PS_POISON | PS_MISSING | PS_BUSY);
 		if (PS_MODE(v) & UFFDIO_REGISTER_MODE_MISSING)
 			v |= PS_MISSING;
-		if (keep) {
-			if (!(v & PS_MISSING))
-				guard_install(a, EMU_PAGE_SIZE);
+		if (keep)
 			v |= PS_WP | PS_MISSING;
-		}
 		atomic_store(pw, v);
 	}
 }
