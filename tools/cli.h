@@ -24,6 +24,7 @@ int cmd_run(int argc, char **argv);	/* tools/run.c */
 int cmd_serve(int argc, char **argv);	/* tools/pager_cmds.c */
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_handle(int argc, char **argv);	/* tools/handle.c */
 
 /* "kernel", "emulated" or "auto". */
 const char *engine_kind_name(enum uffd_engine_kind kind);
