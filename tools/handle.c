@@ -112,6 +112,60 @@ static struct uffd_store *open_store(const struct handle_opts *o)
 	return uffd_store_raw_open(o->store, fl);
 }
 
+/* Every page zero: what --on-error zero serves when STORE cannot be had. */
+static int zero_read(void *priv, uint64_t first, size_t n, void *buf, uint8_t *kind)
+{
+	(void)priv;
+	(void)first;
+	(void)buf;
+	memset(kind, UFFD_PAGE_ZERO, n);
+	return 0;
+}
+
+static const struct uffd_store_ops zero_ops = { .name = "zero", .read = zero_read };
+
+/*
+ * The store for a VMM that is waiting for its pages.  When STORE cannot be
+ * opened, retry (transient errors) for --timeout, then the policy decides,
+ * as for a fault: SIGBUS to the VMM, zero pages, or -- wait -- retrying
+ * for as long as the VMM lives.  NULL when there is nothing to serve.
+ */
+static struct uffd_store *store_for(const struct handle_opts *o, int id, pid_t pid,
+				    const struct uffd_pager_region *g, int n)
+{
+	double t0 = now_ms();
+	uint64_t end = 0;
+	struct uffd_store *s;
+	int i, said = 0;
+
+	for (;;) {
+		s = open_store(o);
+		if (s || stopping)
+			return s;
+		if (!said++)
+			say(id, 1, "pid %d: %s", (int)pid, uffd_pager_diagnostic());
+		if (pid > 0 && kill(pid, 0) && errno == ESRCH)
+			return NULL;
+		if (o->cfg.on_error == UFFD_ON_ERROR_WAIT ||
+		    now_ms() - t0 < (o->cfg.timeout_ms ? o->cfg.timeout_ms : 2000))
+			usleep(100000);
+		else
+			break;
+	}
+	if (o->cfg.on_error == UFFD_ON_ERROR_ZERO) {
+		for (i = 0; i < n; i++)
+			if (g[i].offset + g[i].len > end)
+				end = g[i].offset + g[i].len;
+		say(id, 1, "pid %d: its memory is served as zeros (--on-error zero)",
+		    (int)pid);
+		return uffd_store_new(&zero_ops, NULL, end / (uint64_t)getpagesize(),
+				      (size_t)getpagesize());
+	}
+	if (pid > 0 && kill(pid, SIGBUS) == 0)
+		say(id, 1, "pid %d: sent SIGBUS: its memory cannot be served", (int)pid);
+	return NULL;
+}
+
 /*
  * The VMM's one message: JSON into @buf (NUL-terminated), the uffd into
  * *fd.  0, or -1 with the reason in @err.
@@ -233,12 +287,18 @@ static int session(const struct handle_opts *o, int conn, int id)
 	free(buf);
 	for (i = 0; i < n; i++)
 		bytes += regions[i].len;
-	s = open_store(o);
+	s = store_for(o, id, cred.pid, regions, n);
 	p = s ? uffd_pager_adopt(fd, cred.pid, regions, (size_t)n, s, &o->cfg) : NULL;
+	if (!s) {
+		close(fd);
+		return -1;
+	}
 	if (!p) {
-		if (!s)
-			close(fd);
 		say(id, 1, "pid %d: %s", (int)cred.pid, uffd_pager_diagnostic());
+		/* Its registered memory would wait for ever. */
+		if (cred.pid > 0 && kill(cred.pid, SIGBUS) == 0)
+			say(id, 1, "pid %d: sent SIGBUS: its memory cannot be served",
+			    (int)cred.pid);
 		return -1;
 	}
 	say(id, 0, "serving pid %d: %d region%s, %llu MiB, %s engine, %s store",
