@@ -81,6 +81,14 @@ static int read_once(struct pager_worker *w, struct pager_region *r, size_t page
 	return rc;
 }
 
+void pager_store_ok(struct uffd_pager *p)
+{
+	if (atomic_load(&p->fail_since)) {
+		atomic_store(&p->fail_since, 0);
+		atomic_store(&p->dead, false);
+	}
+}
+
 bool pager_outage(struct uffd_pager *p, uint64_t t)
 {
 	uint64_t since = 0;
@@ -107,10 +115,7 @@ int pager_fetch(struct pager_worker *w, struct pager_region *r, size_t page,
 
 		rc = read_once(w, r, page, n, data, w->kind);
 		if (rc == 0) {
-			if (atomic_load(&p->fail_since)) {
-				atomic_store(&p->fail_since, 0);
-				atomic_store(&p->dead, false);
-			}
+			pager_store_ok(p);
 			return 0;
 		}
 		tries++;

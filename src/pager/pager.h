@@ -305,6 +305,8 @@ int pager_fetch(struct pager_worker *w, struct pager_region *r, size_t page,
 /* A read that started at @t failed with a transient error: true once the
  * store has been failing for timeout_ms (it is dead from then on). */
 bool pager_outage(struct uffd_pager *p, uint64_t t);
+/* A read succeeded: the store is alive (again). */
+void pager_store_ok(struct uffd_pager *p);
 /*
  * Resolve a claimed page the store could not give, per on_error: SIGBUS
  * to @tid (a thread of the owner) or, for a fault without a thread id in

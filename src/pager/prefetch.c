@@ -102,7 +102,9 @@ static int fetch_job(struct pager_worker *w, struct job *j, const void **data)
 		j->idx[i] = j->r[i]->first + j->page[i];
 	rc = store_readv(p->store, j->idx, j->n, w->buf, w->kind);
 	atomic_fetch_add(&w->st.blocked_ns, pager_now() - t);
-	if (rc) {
+	if (rc == 0)
+		pager_store_ok(p);
+	else {
 		atomic_fetch_add(&j->r[0]->c.store_errors, 1);
 		pager_note_error(p);
 	}
