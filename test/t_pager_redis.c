@@ -4,7 +4,8 @@
  * scratch directory, no TCP port, no persistence), a 16 MiB image imported
  * into it, restored with prefetch and demand-only, checked word by word;
  * then a corrupted key is caught by its checksum, a missing prefix and a
- * dead server give clear errors.  Skipped, with the reason, when
+ * dead server give clear errors, and a restore whose server died ends in
+ * its policy's outcome instead of waiting.  Skipped, with the reason, when
  * redis-server is not installed or libuffd was built without hiredis
  * (scripts/deps-pager.sh installs both).
  */
@@ -167,5 +168,27 @@ int main(void)
 		  uffd_pager_diagnostic());
 	free(buf);
 	uffd_store_close(s);
+
+	/* Gone under a restore: the prefetcher meets it and the restore ends
+	 * in its outcome (EIO, a fault gets zeros) within timeout_ms. */
+	start_redis(bin, sock);
+	CHECK_MSG(uffd_store_redis_import(addr, "t", img) == 0, "import: %s",
+		  uffd_pager_diagnostic());
+	s = uffd_store_redis_open(addr, "t", 500);
+	CHECK(s);
+	stop_redis();
+	{
+		struct uffd_pager *p = tp_pager(s, &(struct uffd_pager_config){
+			.on_error = UFFD_ON_ERROR_ZERO, .timeout_ms = 300 });
+		char *m = uffd_pager_map(p, 0, NPAGES, NULL);
+
+		CHECK(m);
+		CHECK_ERR(uffd_pager_wait(p, 20000), EIO);
+		CHECK_MSG(uffd_pager_error(p) && strstr(uffd_pager_error(p), "redis"),
+			  "error: %s", uffd_pager_error(p) ? uffd_pager_error(p) : "none");
+		CHECK(tp_page_bad(m + 7 * (size_t)t_page, 7, 1) < 0);
+		CHECK_OK(uffd_pager_close(p));
+		munmap(m, NPAGES * (size_t)t_page);
+	}
 	return 0;
 }
