@@ -7,16 +7,20 @@
  * compares it with the memory file, then drops 1 MiB with MADV_DONTNEED,
  * which must read as zeros; the handler exits 0 once the VMM has closed
  * its uffd and gone.  STORE is the raw memory file, the same memory as a
- * libuffd image, and that image from a page server; then once more with
- * the handshake of older Firecracker versions (page_size_kib).
+ * libuffd image, that image from a page server, and from Redis (--redis,
+ * when redis-server and hiredis are there); then once more with the
+ * handshake of older Firecracker versions (page_size_kib).
  */
 #include "handle_util.h"
+#include "redis_util.h"
 
 static void once(const char *store, const char *const *vmm_args)
 {
 	const char *sock = tp_path("h.sock"), *hlog = tp_path("handler.log"),
 		   *vlog = tp_path("vmm.log"), *mem = tp_path("mem.raw");
-	pid_t h = hu_handler(sock, hlog, (const char *[]){ "--once", NULL }, store);
+	bool redis_store = !strncmp(store, "--redis=", 8);
+	pid_t h = hu_handler(sock, hlog, (const char *[]){ "--once",
+		redis_store ? "--prefix" : NULL, "vm", NULL }, store);
 	pid_t v = hu_vmm(sock, mem, vlog, vmm_args);
 	int st;
 
@@ -64,6 +68,20 @@ int main(void)
 	CHECK_MSG(srv, "uffd_server_start: %s", uffd_pager_diagnostic());
 	once(uffd_server_address(srv), vmm);
 	uffd_server_stop(srv);
+
+	if (find_redis() && (uffd_store_redis_open("unix:/nonexistent", "vm", 100) ||
+			     errno != ENOTSUP)) {
+		char arg[300];
+
+		snprintf(arg, sizeof(arg), "--redis=unix:%s", tp_path("redis.sock"));
+		start_redis(find_redis(), arg + 13);
+		CHECK_MSG(uffd_store_redis_import(arg + 8, "vm", img) == 0,
+			  "import: %s", uffd_pager_diagnostic());
+		once(arg, vmm);
+		stop_redis();
+	} else {
+		printf("Redis: not here (redis-server or hiredis missing)\n");
+	}
 
 	once(mem, old);
 	return 0;
