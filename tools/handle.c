@@ -264,6 +264,7 @@ static int session(const struct handle_opts *o, int conn, int id)
 	struct ucred cred = { 0 };
 	socklen_t cl = sizeof(cred);
 	char *buf = malloc(65536), err[256];
+	struct uffd_pager_stats st;
 	struct uffd_store *s;
 	struct uffd_pager *p;
 	uint64_t bytes = 0;
@@ -305,10 +306,10 @@ static int session(const struct handle_opts *o, int conn, int id)
 	    (int)cred.pid, n, n == 1 ? "" : "s", (unsigned long long)(bytes >> 20),
 	    uffd_pager_engine(p), uffd_store_name(s));
 	serve_until_gone(p, conn, cred.pid, id, t0);
-	if (uffd_pager_error(p)) {
+	if (uffd_pager_error(p))
 		say(id, 1, "pid %d: %s", (int)cred.pid, uffd_pager_error(p));
-		status = 1;
-	}
+	if (uffd_pager_stats(p, -1, &st) == 0 && st.lost_pages)
+		status = 1;	/* given up: SIGBUS or zeros */
 	say(id, 0, "pid %d %s after %.1f ms", (int)cred.pid,
 	    stopping ? "left to itself: the handler stops" : "has exited",
 	    now_ms() - t0);
