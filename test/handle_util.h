@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the `uffd handle` tests (t_handle_*.c) share: a guest memory file
- * with known contents, the handler started on a socket, and the VMM side
+ * What the `uffd handle` tests (t_handle_*.c) share (their guest memory
+ * file is pager_util.h's tp_make_raw): the handler started on a socket,
+ * and the VMM side
  * (examples/raw_fc_vmm, raw syscalls only) run on the engine under test --
  * natively for the kernel engine, under `uffd run --engine=emulated` for
  * the emulated one.
@@ -12,23 +13,6 @@
 #include "pager_util.h"
 #include "spawn_util.h"
 #include <sys/stat.h>
-
-/* A raw memory file of @mib MiB: the test pattern, every 5th page zero. */
-static inline void hu_make_memfile(const char *path, size_t mib)
-{
-	size_t npages = (mib << 20) / (size_t)t_page, i, w;
-	uint64_t *buf = malloc((size_t)t_page);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	CHECK(buf && fd >= 0);
-	for (i = 0; i < npages; i++) {
-		for (w = 0; w < (size_t)t_page / 8; w++)
-			buf[w] = tp_is_zero(i, 5) ? 0 : tp_word(i, w);
-		CHECK(write(fd, buf, (size_t)t_page) == t_page);
-	}
-	close(fd);
-	free(buf);
-}
 
 /* `uffd handle --socket SOCK ARGS... STORE` with its output in @log;
  * returns once the socket is there. */

@@ -100,6 +100,23 @@ static inline void tp_make_image(const char *path, size_t npages, unsigned zero_
 	free(buf);
 }
 
+/* The same pages as a raw memory file: page i at i * page size. */
+static inline void tp_make_raw(const char *path, size_t npages, unsigned zero_every)
+{
+	uint64_t *buf = malloc((size_t)t_page);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t i, w;
+
+	CHECK(buf && fd >= 0);
+	for (i = 0; i < npages; i++) {
+		for (w = 0; w < (size_t)t_page / 8; w++)
+			buf[w] = tp_is_zero(i, zero_every) ? 0 : tp_word(i, w);
+		CHECK(write(fd, buf, (size_t)t_page) == t_page);
+	}
+	close(fd);
+	free(buf);
+}
+
 /* Does page @page (image page @index) hold what the image says?  -1 if so,
  * else the first wrong word. */
 static inline long tp_page_bad(const void *page, uint64_t index, unsigned zero_every)

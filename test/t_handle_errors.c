@@ -57,7 +57,7 @@ int main(void)
 	vlog = strdup(tp_path("vmm.log"));
 	mem = strdup(tp_path("mem.raw"));
 	img = strdup(tp_path("mem.img"));
-	hu_make_memfile(mem, 40);
+	tp_make_raw(mem, (40 << 20) / (size_t)t_page, 5);
 	fd = open(mem, O_RDONLY | O_CLOEXEC);
 	CHECK(fd >= 0);
 	m = mmap(NULL, 40 << 20, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -28,7 +28,7 @@ int main(void)
 	hlog = strdup(tp_path("handler.log"));
 	vlog = strdup(tp_path("vmm.log"));
 	mem = strdup(tp_path("mem.raw"));
-	hu_make_memfile(mem, 12);
+	tp_make_raw(mem, (12 << 20) / (size_t)t_page, 5);
 	h = hu_handler(sock, hlog, (const char *[]){ "--once", NULL }, mem);
 	v = hu_vmm(sock, mem, vlog, (const char *[]){ "--huge", "--regions", "8,4",
 						      "--balloon", "2", NULL });

@@ -9,18 +9,20 @@
  * its uffd and gone.  STORE is the raw memory file, the same memory as a
  * libuffd image, that image from a page server, and from Redis (--redis,
  * when redis-server and hiredis are there); then once more with the
- * handshake of older Firecracker versions (page_size_kib).
+ * handshake of older Firecracker versions (page_size_kib), and with
+ * --record PLAN, then --replay PLAN.
  */
 #include "handle_util.h"
 #include "redis_util.h"
 
-static void once(const char *store, const char *const *vmm_args)
+/* One VMM served by `uffd handle --once [OPT VAL] STORE`. */
+static void once(const char *store, const char *opt, const char *val,
+		 const char *const *vmm_args)
 {
 	const char *sock = tp_path("h.sock"), *hlog = tp_path("handler.log"),
 		   *vlog = tp_path("vmm.log"), *mem = tp_path("mem.raw");
-	bool redis_store = !strncmp(store, "--redis=", 8);
-	pid_t h = hu_handler(sock, hlog, (const char *[]){ "--once",
-		redis_store ? "--prefix" : NULL, "vm", NULL }, store);
+	pid_t h = hu_handler(sock, hlog, (const char *[]){ "--once", opt, val, NULL },
+			     store);
 	pid_t v = hu_vmm(sock, mem, vlog, vmm_args);
 	int st;
 
@@ -35,14 +37,15 @@ static void once(const char *store, const char *const *vmm_args)
 	CHECK_MSG(strstr(sp_slurp(hlog), "has exited") &&
 		  strstr(sp_slurp(hlog), "pages present    10240 of 10240"),
 		  "handler output:\n%s", sp_slurp(hlog));
-	printf("%s: served, exit 0\n", store);
+	printf("%s%s%s: served, exit 0\n", opt ? opt : "", opt ? " " : "", store);
 }
 
 int main(void)
 {
 	static const char *const vmm[] = { "--balloon", "1", NULL };
 	static const char *const old[] = { "--balloon", "1", "--old", NULL };
-	const char *mem, *img;
+	const char *mem, *img, *plan;
+	struct stat sb;
 	struct uffd_server *srv;
 	void *m;
 	int fd;
@@ -50,8 +53,8 @@ int main(void)
 	t_init(600);
 	tp_require_engine();
 	mem = strdup(tp_path("mem.raw"));
-	hu_make_memfile(mem, 40);
-	once(mem, vmm);
+	tp_make_raw(mem, (40 << 20) / (size_t)t_page, 5);
+	once(mem, NULL, NULL, vmm);
 
 	img = strdup(tp_path("mem.img"));
 	fd = open(mem, O_RDONLY | O_CLOEXEC);
@@ -62,11 +65,11 @@ int main(void)
 		  "uffd_image_save: %s", uffd_pager_diagnostic());
 	munmap(m, 40 << 20);
 	close(fd);
-	once(img, vmm);
+	once(img, NULL, NULL, vmm);
 
 	srv = uffd_server_start("127.0.0.1:0", img);
 	CHECK_MSG(srv, "uffd_server_start: %s", uffd_pager_diagnostic());
-	once(uffd_server_address(srv), vmm);
+	once(uffd_server_address(srv), NULL, NULL, vmm);
 	uffd_server_stop(srv);
 
 	if (find_redis() && (uffd_store_redis_open("unix:/nonexistent", "vm", 100) ||
@@ -77,12 +80,19 @@ int main(void)
 		start_redis(find_redis(), arg + 13);
 		CHECK_MSG(uffd_store_redis_import(arg + 8, "vm", img) == 0,
 			  "import: %s", uffd_pager_diagnostic());
-		once(arg, vmm);
+		once(arg, "--prefix", "vm", vmm);
 		stop_redis();
 	} else {
 		printf("Redis: not here (redis-server or hiredis missing)\n");
 	}
 
-	once(mem, old);
+	once(mem, NULL, NULL, old);
+
+	/* Record the first-touch order, replay it: a plan, then served. */
+	plan = strdup(tp_path("plan"));
+	once(mem, "--record", plan, vmm);
+	CHECK_OK(stat(plan, &sb));
+	CHECK_MSG(sb.st_size > 32, "plan of %lld bytes", (long long)sb.st_size);
+	once(mem, "--replay", plan, vmm);
 	return 0;
 }

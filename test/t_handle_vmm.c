@@ -39,7 +39,7 @@ int main(void)
 	mem = strdup(tp_path("mem.raw"));
 	vlog1 = strdup(tp_path("vmm1.log"));
 	vlog2 = strdup(tp_path("vmm2.log"));
-	hu_make_memfile(mem, 40);
+	tp_make_raw(mem, (40 << 20) / (size_t)t_page, 5);
 	h = hu_handler(sock, hlog, (const char *[]){ "--quiet", NULL }, mem);
 	base = hu_fds(h);
 

@@ -14,6 +14,9 @@
  *   stall	page 300 stalls 100 ms and times out (a hung server): EIO
  *   gone	the store dies after 3 reads: EIO; a later fault gets
  *		SIGBUS (default) or zeros (ZERO)
+ *   short	a raw memory file truncated under the restore (a short
+ *		read, "unexpected end of file"): EIO; the pages before the
+ *		cut are right
  *   wait	WAIT and a store that is down: waiting goes on (ETIMEDOUT
  *		from a bounded wait), then the store comes back and the
  *		restore completes, every page right
@@ -166,6 +169,24 @@ static void gone(void)
 	expect_sigbus(x, "store gone");
 }
 
+static void short_read(void)
+{
+	const char *raw = tp_path("mem.raw");
+	struct uffd_pager *p;
+	char *m;
+
+	tp_make_raw(raw, NPAGES, ZERO_EVERY);
+	p = tp_pager(uffd_store_raw_open(raw, 0), &(struct uffd_pager_config){
+		.timeout_ms = 300 });
+	CHECK_OK(truncate(raw, NPAGES / 2 * (off_t)t_page));
+	m = uffd_pager_map(p, 0, NPAGES, NULL);
+	CHECK(m);
+	tp_verify(m, 64, 0, ZERO_EVERY);
+	expect_eio(p, "unexpected end of file");
+	CHECK_OK(uffd_pager_close(p));
+	munmap(m, NPAGES * (size_t)t_page);
+}
+
 static void wait_policy(void)
 {
 	struct fault x = { UFFD_ON_ERROR_WAIT, 0, 0, 0, 0 };
@@ -197,6 +218,7 @@ int main(void)
 	transient(EIO, 0, "page 300: injected EIO");
 	transient(ETIMEDOUT, 100, "page 300: injected ETIMEDOUT");
 	gone();
+	short_read();
 	wait_policy();
 	printf("every store failure ended in its outcome\n");
 	return 0;
