@@ -75,6 +75,17 @@ static inline const char *tp_path(const char *name)
 	return p;
 }
 
+/* tp_path() in a buffer of its own, kept for the whole test (16 of them). */
+static inline const char *tp_keep(const char *name)
+{
+	static char buf[16][256];
+	static int k;
+
+	CHECK(k < 16);
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tp_tmpdir(), name);
+	return buf[k++];
+}
+
 /* Write an image of @npages pages of the test pattern. */
 static inline void tp_make_image(const char *path, size_t npages, unsigned zero_every)
 {

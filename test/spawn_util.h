@@ -38,44 +38,60 @@ static inline const char *sp_build(const char *rel)
  * Start argv[0] with stdout and stderr into @log (NULL: inherited), and
  * killed with the test.  The environment is the test's, less what would
  * change the program's engine, plus UFFD_ENGINE=@engine (NULL: none).
+ * Everything is prepared before fork(): the child of a threaded test only
+ * makes system calls (a sanitizer's allocator is not fork-safe).
  */
 static inline pid_t sp_start(char *const argv[], const char *log, const char *engine)
 {
+	extern char **environ;
+	static const char *const drop[] = { "LD_PRELOAD=", "UFFD_DENY_KERNEL=",
+		"UFFD_ENGINE=", "ASAN_OPTIONS=", NULL };
+	const char *ao = getenv("ASAN_OPTIONS");
+	char **env, asan[1024], eng[64];
+	size_t n = 0, i;
 	pid_t pid;
+	int fd = -1;
 
+	for (i = 0; environ[i]; i++)
+		;
+	env = calloc(i + 3, sizeof(*env));
+	CHECK(env);
+	for (i = 0; environ[i]; i++) {
+		const char *const *d;
+
+		for (d = drop; *d && strncmp(environ[i], *d, strlen(*d)); d++)
+			;
+		if (!*d)
+			env[n++] = environ[i];
+	}
+	/* Under a sanitizer build, `uffd run` preloads an instrumented shim
+	 * ahead of the runtime: allow it. */
+	snprintf(asan, sizeof(asan), "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
+		 ao ? ao : "", ao && *ao ? ":" : "");
+	env[n++] = asan;
+	if (engine) {
+		snprintf(eng, sizeof(eng), "UFFD_ENGINE=%s", engine);
+		env[n++] = eng;
+	}
+	if (log) {
+		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		CHECK(fd >= 0);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (log) {
-			int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-			if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
-				_exit(126);
-		}
-		/* Under a sanitizer build, `uffd run` preloads an instrumented
-		 * shim ahead of the runtime: allow it. */
-		{
-			const char *ao = getenv("ASAN_OPTIONS");
-			char asan[1024];
-
-			snprintf(asan, sizeof(asan), "%s%sverify_asan_link_order=0",
-				 ao ? ao : "", ao && *ao ? ":" : "");
-			setenv("ASAN_OPTIONS", asan, 1);
-		}
-		unsetenv("LD_PRELOAD");
-		unsetenv("UFFD_DENY_KERNEL");
-		if (engine)
-			setenv("UFFD_ENGINE", engine, 1);
-		else
-			unsetenv("UFFD_ENGINE");
+		if (fd >= 0 && (dup2(fd, 1) < 0 || dup2(fd, 2) < 0))
+			_exit(126);
 		alarm(0);
-		execv(argv[0], argv);
-		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-		_exit(126);
+		execve(argv[0], argv, env);
+		_exit(127);
 	}
+	if (fd >= 0)
+		close(fd);
+	free(env);
 	return pid;
 }
 

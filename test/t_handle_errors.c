@@ -52,11 +52,11 @@ int main(void)
 	t_init(600);
 	tp_require_engine();
 	tp_no_core();
-	sock = strdup(tp_path("h.sock"));
-	hlog = strdup(tp_path("handler.log"));
-	vlog = strdup(tp_path("vmm.log"));
-	mem = strdup(tp_path("mem.raw"));
-	img = strdup(tp_path("mem.img"));
+	sock = tp_keep("h.sock");
+	hlog = tp_keep("handler.log");
+	vlog = tp_keep("vmm.log");
+	mem = tp_keep("mem.raw");
+	img = tp_keep("mem.img");
 	tp_make_raw(mem, (40 << 20) / (size_t)t_page, 5);
 	fd = open(mem, O_RDONLY | O_CLOEXEC);
 	CHECK(fd >= 0);

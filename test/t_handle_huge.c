@@ -24,10 +24,10 @@ int main(void)
 	tp_require_engine();
 	tp_no_core();
 	hp_setup(16, 300);
-	sock = strdup(tp_path("h.sock"));
-	hlog = strdup(tp_path("handler.log"));
-	vlog = strdup(tp_path("vmm.log"));
-	mem = strdup(tp_path("mem.raw"));
+	sock = tp_keep("h.sock");
+	hlog = tp_keep("handler.log");
+	vlog = tp_keep("vmm.log");
+	mem = tp_keep("mem.raw");
 	tp_make_raw(mem, (12 << 20) / (size_t)t_page, 5);
 	h = hu_handler(sock, hlog, (const char *[]){ "--once", NULL }, mem);
 	v = hu_vmm(sock, mem, vlog, (const char *[]){ "--huge", "--regions", "8,4",

@@ -52,11 +52,11 @@ int main(void)
 
 	t_init(600);
 	tp_require_engine();
-	mem = strdup(tp_path("mem.raw"));
+	mem = tp_keep("mem.raw");
 	tp_make_raw(mem, (40 << 20) / (size_t)t_page, 5);
 	once(mem, NULL, NULL, vmm);
 
-	img = strdup(tp_path("mem.img"));
+	img = tp_keep("mem.img");
 	fd = open(mem, O_RDONLY | O_CLOEXEC);
 	CHECK(fd >= 0);
 	m = mmap(NULL, 40 << 20, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -89,7 +89,7 @@ int main(void)
 	once(mem, NULL, NULL, old);
 
 	/* Record the first-touch order, replay it: a plan, then served. */
-	plan = strdup(tp_path("plan"));
+	plan = tp_keep("plan");
 	once(mem, "--record", plan, vmm);
 	CHECK_OK(stat(plan, &sb));
 	CHECK_MSG(sb.st_size > 32, "plan of %lld bytes", (long long)sb.st_size);

@@ -34,11 +34,11 @@ int main(void)
 
 	t_init(600);
 	tp_require_engine();
-	sock = strdup(tp_path("h.sock"));
-	hlog = strdup(tp_path("handler.log"));
-	mem = strdup(tp_path("mem.raw"));
-	vlog1 = strdup(tp_path("vmm1.log"));
-	vlog2 = strdup(tp_path("vmm2.log"));
+	sock = tp_keep("h.sock");
+	hlog = tp_keep("handler.log");
+	mem = tp_keep("mem.raw");
+	vlog1 = tp_keep("vmm1.log");
+	vlog2 = tp_keep("vmm2.log");
 	tp_make_raw(mem, (40 << 20) / (size_t)t_page, 5);
 	h = hu_handler(sock, hlog, (const char *[]){ "--quiet", NULL }, mem);
 	base = hu_fds(h);
