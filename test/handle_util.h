@@ -14,6 +14,19 @@
 #include "spawn_util.h"
 #include <sys/stat.h>
 
+/*
+ * Skip when the engine under test cannot be had.  Only the kernel's is
+ * checked here: the emulated one needs nothing of this process (the VMM
+ * side opens its uffd under `uffd run`), and opening one here starts the
+ * engine's service thread, which LeakSanitizer, at an exit soon after,
+ * can catch unsuspended and blame for its buffers (a false leak).
+ */
+static inline void hu_require_engine(void)
+{
+	if (strcmp(t_engine_name, "emulated"))
+		tp_require_engine();
+}
+
 /* `uffd handle --socket SOCK ARGS... STORE` with its output in @log;
  * returns once the socket is there. */
 static inline pid_t hu_handler(const char *sock, const char *log,

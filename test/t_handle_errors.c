@@ -50,7 +50,7 @@ int main(void)
 	uint64_t off;
 
 	t_init(600);
-	tp_require_engine();
+	hu_require_engine();
 	tp_no_core();
 	sock = tp_keep("h.sock");
 	hlog = tp_keep("handler.log");

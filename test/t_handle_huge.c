@@ -21,7 +21,7 @@ int main(void)
 	int st;
 
 	t_init(300);
-	tp_require_engine();
+	hu_require_engine();
 	tp_no_core();
 	hp_setup(16, 300);
 	sock = tp_keep("h.sock");

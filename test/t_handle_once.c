@@ -51,7 +51,7 @@ int main(void)
 	int fd;
 
 	t_init(600);
-	tp_require_engine();
+	hu_require_engine();
 	mem = tp_keep("mem.raw");
 	tp_make_raw(mem, (40 << 20) / (size_t)t_page, 5);
 	once(mem, NULL, NULL, vmm);

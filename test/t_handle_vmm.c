@@ -33,7 +33,7 @@ int main(void)
 	char line[64];
 
 	t_init(600);
-	tp_require_engine();
+	hu_require_engine();
 	sock = tp_keep("h.sock");
 	hlog = tp_keep("handler.log");
 	mem = tp_keep("mem.raw");
