@@ -51,6 +51,7 @@ struct fspan {
 	off_t off;		/* file offset of start */
 	int fd;
 	bool shared;
+	bool never_cached;	/* private anonymous hugetlb: its cache stays empty */
 };
 
 static struct fspan fspans[MAX_FSPANS];
@@ -67,6 +68,21 @@ static const struct fspan *fspan_find(uintptr_t a)
 			return f;
 	}
 	return NULL;
+}
+
+/*
+ * Is the file behind /proc/self/map_files entry @path the one of a
+ * MAP_ANONYMOUS|MAP_HUGETLB mapping?  Each such mapping has a file of its
+ * own, whose page cache only shared mappings of it fill.
+ */
+static bool anon_hugepage(const char *path)
+{
+	static const char name[] = "/anon_hugepage";
+	char target[64];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+
+	return n >= (ssize_t)sizeof(name) - 1 &&
+	       !memcmp(target, name, sizeof(name) - 1);
 }
 
 /*
@@ -105,6 +121,7 @@ int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 		f->off = voff + (off_t)(s - vstart);
 		f->fd = fd;
 		f->shared = shared;
+		f->never_cached = !shared && anon_hugepage(path);
 		atomic_store_explicit(&f->live, 1, memory_order_release);
 		return 0;
 	}
@@ -151,11 +168,15 @@ int vma_kind(const struct vma *v, uint32_t *kind)
 		return -EINVAL;
 	}
 	real_close(fd);
-	if (sf.f_type == HUGETLBFS_MAGIC)
-		return -EINVAL;		/* not emulated (docs/emulated-engine.md) */
-	if (sf.f_type != TMPFS_MAGIC)
+	if (sf.f_type == HUGETLBFS_MAGIC) {
+		/* 2 MiB pages only (docs/emulated-engine.md). */
+		if (sf.f_bsize != (long)HUGE_SIZE)
+			return -EINVAL;
+		*kind = PS_HUGE;
+	} else if (sf.f_type != TMPFS_MAGIC) {
 		return -EINVAL;
-	*kind = PS_FILE | (v->shared ? PS_SHARED : 0);
+	}
+	*kind |= PS_FILE | (v->shared ? PS_SHARED : 0);
 	if (v->shared && !v->maywrite)
 		return -EPERM;
 	return 0;
@@ -169,8 +190,23 @@ bool shm_cached(uintptr_t a)
 	return mincore((void *)(a & EMU_PAGE_MASK), EMU_PAGE_SIZE, &v) == 0 && (v & 1);
 }
 
+/*
+ * The file behind registered address @a: its descriptor (-1: none known),
+ * the offset of @a in it, and whether its page cache is always empty.
+ */
+int fspan_file(uintptr_t a, off_t *off, bool *never_cached)
+{
+	const struct fspan *f = fspan_find(a);
+
+	if (!f)
+		return -1;
+	*off = f->off + (off_t)(a - f->start);
+	*never_cached = f->never_cached;
+	return f->fd;
+}
+
 /* The file size, or -1. */
-static off_t fsize(int fd)
+off_t file_size(int fd)
 {
 	struct stat st;
 
@@ -194,7 +230,7 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	if (!f || dst + len > f->end)
 		return -EFAULT;
 	off = f->off + (off_t)(dst - f->start);
-	size = fsize(f->fd);
+	size = file_size(f->fd);
 	if (size < 0 || off >= size)
 		return -EFAULT;
 	if ((off_t)len > size - off)
