@@ -459,12 +459,12 @@ void fspan_drop(uintptr_t s, uintptr_t e);
 bool shm_cached(uintptr_t a);
 long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		 bool zero);
-int fspan_file(uintptr_t a, off_t *off, bool *never_cached);
+int fspan_file(uintptr_t a, off_t *off);
 off_t file_size(int fd);
 
 /* hugetlb (hugetlb.c). */
 enum huge_op { HUGE_COPY, HUGE_CONTINUE, HUGE_POISON };
-bool huge_cached(uintptr_t a);
+bool huge_cached(uintptr_t a, uint32_t w);
 long huge_fill(enum huge_op op, uintptr_t dst, uintptr_t src, size_t src_ok,
 	       size_t len, bool wp);
 void huge_zap(uintptr_t s, uintptr_t e, int advice);

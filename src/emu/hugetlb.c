@@ -40,6 +40,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include "emu/emu.h"
 #include "base/real.h"
@@ -70,17 +72,40 @@ void huge_set_words(uintptr_t a, uint32_t w)
 		atomic_fetch_and(pt_word(a), ~PS_BUSY);
 }
 
-/* Is the huge page at @a in its file's page cache?  (See the top.) */
-bool huge_cached(uintptr_t a)
+/*
+ * Is @fd the file of a MAP_ANONYMOUS|MAP_HUGETLB mapping?  Each such
+ * mapping has a file of its own, whose page cache only shared mappings
+ * of it fill.  (readlink of /proc/self/fd/N, the name built by hand.)
+ */
+static bool anon_hugepage(int fd)
 {
-	bool never_cached;
+	static const char name[] = "/anon_hugepage";
+	char path[32] = "/proc/self/fd/", digits[12], target[sizeof(name)];
+	size_t n = 0, len = 14;
+
+	do
+		digits[n++] = (char)('0' + fd % 10);
+	while ((fd /= 10) && n < sizeof(digits));
+	while (n)
+		path[len++] = digits[--n];
+	path[len] = '\0';
+	return readlink(path, target, sizeof(target)) >= (ssize_t)sizeof(name) - 1 &&
+	       !memcmp(target, name, sizeof(name) - 1);
+}
+
+/*
+ * Is the huge page of word @w at @a in its file's page cache?  (See the
+ * top.)  A private anonymous mapping's never is: no probe for it.
+ */
+bool huge_cached(uintptr_t a, uint32_t w)
+{
 	uint64_t pm = 0;
 	off_t off, size;
 	bool cached;
 	void *p;
-	int fd = fspan_file(a & HUGE_MASK, &off, &never_cached);
+	int fd = fspan_file(a & HUGE_MASK, &off);
 
-	if (fd < 0 || never_cached)
+	if (fd < 0 || (!(w & PS_SHARED) && anon_hugepage(fd)))
 		return false;
 	size = file_size(fd);
 	if (size < 0 || off >= size)
@@ -99,16 +124,15 @@ bool huge_cached(uintptr_t a)
 /* shmem or hugetlb: is the page of word @w at @a in the page cache? */
 bool page_cached(uintptr_t a, uint32_t w)
 {
-	return (w & PS_HUGE) ? huge_cached(a) : shm_cached(a);
+	return (w & PS_HUGE) ? huge_cached(a, w) : shm_cached(a);
 }
 
 /* The file offset of @a if it is inside its file, or -EFAULT. */
 static off_t huge_offset(uintptr_t a, int *fd)
 {
-	bool never_cached;
 	off_t off, size;
 
-	*fd = fspan_file(a, &off, &never_cached);
+	*fd = fspan_file(a, &off);
 	if (*fd < 0)
 		return -EFAULT;
 	size = file_size(*fd);
@@ -133,7 +157,8 @@ static long copy_private(uintptr_t a, uintptr_t src, size_t src_ok)
 
 	if (memfd < 0)
 		return -ENOMEM;
-	if (src_ok < HUGE_SIZE || huge_offset(a, &fd) < 0)
+	/* Past the end of the file (a private map of a memfd can be). */
+	if (src_ok < HUGE_SIZE || (huge_offset(a, &fd) < 0 && fd >= 0))
 		return -EFAULT;
 	if (real_pwrite(memfd, (void *)src, HUGE_SIZE, (off_t)a) == (ssize_t)HUGE_SIZE)
 		return 0;
@@ -159,7 +184,7 @@ static long copy_shared(uintptr_t a, uintptr_t src, size_t src_ok)
 		return -ENOMEM;
 	if (off < 0)
 		return -EFAULT;
-	if (huge_cached(a))
+	if (huge_cached(a, PS_SHARED))
 		return -EEXIST;
 	if (src_ok < HUGE_SIZE)
 		return -EFAULT;
@@ -216,7 +241,7 @@ static long fill_one(enum huge_op op, uintptr_t a, uintptr_t src,
 		w |= PS_MISSING | PS_POISON;
 		break;
 	case HUGE_CONTINUE:
-		r = huge_cached(a) ? publish(a, prot, true) : -EFAULT;
+		r = huge_cached(a, w) ? publish(a, prot, true) : -EFAULT;
 		break;
 	default:
 		/* A page of a registration without a marker is visible: hide it. */

@@ -51,7 +51,6 @@ struct fspan {
 	off_t off;		/* file offset of start */
 	int fd;
 	bool shared;
-	bool never_cached;	/* private anonymous hugetlb: its cache stays empty */
 };
 
 static struct fspan fspans[MAX_FSPANS];
@@ -68,21 +67,6 @@ static const struct fspan *fspan_find(uintptr_t a)
 			return f;
 	}
 	return NULL;
-}
-
-/*
- * Is the file behind /proc/self/map_files entry @path the one of a
- * MAP_ANONYMOUS|MAP_HUGETLB mapping?  Each such mapping has a file of its
- * own, whose page cache only shared mappings of it fill.
- */
-static bool anon_hugepage(const char *path)
-{
-	static const char name[] = "/anon_hugepage";
-	char target[64];
-	ssize_t n = readlink(path, target, sizeof(target) - 1);
-
-	return n >= (ssize_t)sizeof(name) - 1 &&
-	       !memcmp(target, name, sizeof(name) - 1);
 }
 
 /*
@@ -121,7 +105,6 @@ int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 		f->off = voff + (off_t)(s - vstart);
 		f->fd = fd;
 		f->shared = shared;
-		f->never_cached = !shared && anon_hugepage(path);
 		atomic_store_explicit(&f->live, 1, memory_order_release);
 		return 0;
 	}
@@ -191,17 +174,16 @@ bool shm_cached(uintptr_t a)
 }
 
 /*
- * The file behind registered address @a: its descriptor (-1: none known),
- * the offset of @a in it, and whether its page cache is always empty.
+ * The file behind registered address @a: its descriptor (-1: none known)
+ * and the offset of @a in it.
  */
-int fspan_file(uintptr_t a, off_t *off, bool *never_cached)
+int fspan_file(uintptr_t a, off_t *off)
 {
 	const struct fspan *f = fspan_find(a);
 
 	if (!f)
 		return -1;
 	*off = f->off + (off_t)(a - f->start);
-	*never_cached = f->never_cached;
 	return f->fd;
 }
 
