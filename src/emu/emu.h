@@ -465,6 +465,7 @@ off_t file_size(int fd);
 /* hugetlb (hugetlb.c). */
 enum huge_op { HUGE_COPY, HUGE_CONTINUE, HUGE_POISON };
 bool huge_cached(uintptr_t a, uint32_t w);
+bool huge_in_file(uintptr_t a);
 long huge_fill(enum huge_op op, uintptr_t dst, uintptr_t src, size_t src_ok,
 	       size_t len, bool wp);
 void huge_zap(uintptr_t s, uintptr_t e, int advice);

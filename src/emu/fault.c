@@ -423,9 +423,9 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		/* Our marker: a guard marker, or PROT_NONE on a huge page. */
 		if (si->si_code != ((w & PS_HUGE) ? SEGV_ACCERR : SEGV_MAPERR))
 			return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
-		if (w & PS_POISON) {
+		/* A poisoned page, or a huge page past the end of its file. */
+		if ((w & PS_POISON) || ((w & PS_HUGE) && !huge_in_file(addr)))
 			return fault_quiet ? F_CHAIN : F_SIGBUS;
-		}
 		/* shmem, hugetlb: the page cache decides (shmem.c, hugetlb.c). */
 		if ((w & PS_FILE) && !(w & PS_WP && !(mode & (UFFDIO_REGISTER_MODE_MISSING |
 							      UFFDIO_REGISTER_MODE_MINOR)))) {

@@ -139,6 +139,17 @@ static off_t huge_offset(uintptr_t a, int *fd)
 	return size >= 0 && off < size ? off : -EFAULT;
 }
 
+/*
+ * Is the huge page at @a inside its file?  One past the end raises SIGBUS
+ * (hugetlb_no_page checks i_size before it looks for a registration).
+ */
+bool huge_in_file(uintptr_t a)
+{
+	int fd;
+
+	return huge_offset(a & HUGE_MASK, &fd) >= 0 || fd < 0;
+}
+
 /* A failed write through /proc/self/mem as the kernel's copy reports it. */
 static long write_error(void)
 {
