@@ -5,8 +5,9 @@
  * the registered private mapping is a MINOR message (0x4) at the huge
  * page's start, CONTINUE maps the cached page and the reader sees it.  A
  * later write to the private page copies it without a message: the
- * shared mapping keeps its byte.  A page not in the file is an ordinary
- * fault: zeros, no message.
+ * shared mapping keeps its byte, and CONTINUE of it -> EEXIST/-17.  A
+ * page not in the file is an ordinary fault (zeros, no message), and
+ * CONTINUE of it, mapped but not in the cache -> EFAULT/-14.
  */
 #include "hugetlb_util.h"
 
@@ -40,6 +41,10 @@ int main(void)
 	CHECK(t_touch_wait(&t, 5000));
 	CHECK_EQ(t.seen, 0);
 	t_touch_join(&t);
+	CHECK_ERR(t_continue(fd, priv, HP_SIZE, 0, &res), EEXIST);
+	CHECK_EQ(res, -EEXIST);
+	CHECK_ERR(t_continue(fd, priv + HP_SIZE, HP_SIZE, 0, &res), EFAULT);
+	CHECK_EQ(res, -EFAULT);
 	CHECK_EQ(t_poll(fd, POLLIN, 0), 0);
 	close(fd);
 	return 0;

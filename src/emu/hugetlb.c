@@ -47,12 +47,7 @@
 #include "base/real.h"
 #include "base/sys.h"
 
-/*
- * Store the state @w in every word of the huge page at @a, the head last,
- * each word keeping its own PS_BUSY; then the head's BUSY becomes @w's.
- * So an owner publishes and lets go in one call (the state is in place
- * before BUSY drops), and a caller that keeps the page passes PS_BUSY.
- */
+/* Store @w in a word, which keeps its own PS_BUSY. */
 static void store_state(pageword_t *pw, uint32_t w)
 {
 	uint32_t old = atomic_load(pw);
@@ -61,6 +56,12 @@ static void store_state(pageword_t *pw, uint32_t w)
 		;
 }
 
+/*
+ * Store the state @w in every word of the huge page at @a, the head last;
+ * then drop the head's BUSY unless @w has PS_BUSY.  So an owner publishes
+ * and lets go in one call (the state is in place before BUSY drops), and
+ * a caller that keeps the page passes PS_BUSY.
+ */
 void huge_set_words(uintptr_t a, uint32_t w)
 {
 	uintptr_t p;
@@ -230,7 +231,8 @@ static long publish(uintptr_t a, int prot, bool map)
  * One huge page of huge_fill().  The kernel's order (mfill_atomic_hugetlb,
  * hugetlb_mfill_atomic_pte): a page mapped already is EEXIST (a marker is
  * not, except for POISON), then the page cache: COPY into a shared page
- * it holds is EEXIST, CONTINUE of a page it lacks EFAULT.
+ * it holds is EEXIST; CONTINUE of a page it lacks is EFAULT, even over a
+ * page mapped (a private copy).
  */
 static long fill_one(enum huge_op op, uintptr_t a, uintptr_t src,
 		     size_t src_ok, bool wp, bool wait)
@@ -241,8 +243,10 @@ static long fill_one(enum huge_op op, uintptr_t a, uintptr_t src,
 	long r;
 	int prot;
 
+	/* CONTINUE looks in the cache first: a page it lacks is EFAULT. */
 	if (!page_claim(a, op == HUGE_POISON ? FILL_POISON : FILL_COPY, wait))
-		return -EEXIST;
+		return op == HUGE_CONTINUE && !huge_cached(a, atomic_load(pw)) ?
+		       -EFAULT : -EEXIST;
 	w = atomic_load(pw) & ~PS_BUSY;
 	prot = wp ? prot_wp(PS_PROT(w)) : PS_PROT(w);
 	switch (op) {
