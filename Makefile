@@ -2,17 +2,18 @@
 #
 #   make                 library, CLI, tests, examples, benchmarks
 #   make check           the test suite, then again under ASan+UBSan
-#   make demo            build, then show the library at work
+#   make demo            build what it needs, then show the library at work
 #   make bench           the benchmark suite (tables; JSON with BENCH_ARGS=--json)
 #   make bench-plot      the same, plus JSON and an SVG plot in $(BUILD)/
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local     (make uninstall undoes it)
+#   make deb             Debian packages (mk/release.mk)
 #
 # BUILD selects the output directory; SAN=asan|tsan builds with sanitizers.
 
 PREFIX   ?= /usr/local
 BUILD    ?= build
 SAN      ?=
-VERSION  := 0.1.0
+VERSION  := $(shell cat VERSION)
 
 CC       ?= cc
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
@@ -67,8 +68,14 @@ $(BUILD)/libuffd.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# -Bsymbolic-functions: the library's own calls (the pager's read(), poll(),
+# close() ...) bind to its own interposers.  In a process that dlopen()s it
+# (Python's ctypes) the C library comes first in the global scope, and the
+# pager's workers would otherwise read an emulated uffd's bare pipe and
+# never see a fault (bindings/python/tests/test_pager.py hangs without it).
+# Static links and the preload shim resolve these calls to libuffd already.
 $(BUILD)/libuffd.so: $(LIB_OBJ) src/libuffd.map
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuffd.so.0 \
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuffd.so.0 -Wl,-Bsymbolic-functions \
 		-Wl,--version-script=src/libuffd.map -o $@ $(LIB_OBJ) $(LDLIBS) -ldl
 
 # The whole library plus the shim, exporting its interposers.
@@ -115,7 +122,12 @@ check-asan:
 	ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0:handle_abort=0 \
 		test/run.sh build/asan
 
-demo: deps all
+# Only what the demo runs (the library and two examples), $(JOBS) at once.
+demo:
+	@scripts/deps.sh
+	@echo "demo: building libuffd and the demo programs ($(JOBS) jobs)..."
+	@$(MAKE) --no-print-directory -s -j$(JOBS) $(BUILD)/examples/lazy_fill \
+		$(firstword $(PAGER_DEMO))
 	@$(BUILD)/examples/lazy_fill$(if $(PAGER_DEMO), && echo && $(PAGER_DEMO))
 
 bench: all

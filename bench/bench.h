@@ -56,5 +56,11 @@ int bench_register(int fd, void *p, size_t pages, uint64_t mode);
 void bench_fill_page(void *page, size_t index);
 uint64_t *bench_lat_alloc(size_t n);
 void bench_shuffle(size_t *v, size_t n, uint64_t seed);
+/*
+ * "rep N/M  LABEL" on stderr, redrawn in place, when stderr is a terminal
+ * (nothing otherwise); bench_progress_end() erases it.
+ */
+void bench_progress(int rep, int reps, const char *label);
+void bench_progress_end(void);
 
 #endif
