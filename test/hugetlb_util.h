@@ -5,8 +5,12 @@
  *
  *   hp_start()     t_init, the features required, the pool, a uffd
  *   hp_map_anon()  a private MAP_ANONYMOUS|MAP_HUGETLB mapping
- *   hp_memfd()     a hugetlb memfd of n huge pages; hp_map() maps one
- *   hp_register()  UFFDIO_REGISTER of huge pages, returns the ioctls
+ *   hp_memfd()     a hugetlb memfd of n huge pages; hp_map() maps one;
+ *                  hp_shared_pair() maps a new one shared, twice
+ *   hp_register()  UFFDIO_REGISTER of huge pages, returns the ioctls;
+ *                  hp_anon_registered() maps and registers
+ *   hp_expect_fault(), hp_touch_end()
+ *                  the message a toucher's fault queued, its completion
  *   hp_copy(), hp_poison(), hp_wp(), hp_zeropage()
  *                  the ioctls on huge pages: the ioctl's result, the
  *                  count (or -errno) the kernel wrote left in *res
@@ -15,6 +19,10 @@
 #define UFFD_TEST_HUGETLB_UTIL_H
 
 #include "events_util.h"
+
+/* What the tests of write protection on hugetlb need. */
+#define HP_WP_FEATURES (UFFD_FEATURE_MISSING_HUGETLBFS | \
+			UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_HUGETLBFS_SHMEM)
 
 /*
  * Start a hugetlb test: skip unless the engine has @require, set up a pool
@@ -58,6 +66,26 @@ static inline char *hp_map(int mfd, size_t n, int flags, int prot, size_t first)
 static inline uint64_t hp_register(int fd, void *p, size_t n, uint64_t mode)
 {
 	return t_register(fd, p, n * HP_SIZE / (size_t)t_page, mode);
+}
+
+/* @n private anonymous huge pages registered with @mode, giving @ioctls. */
+static inline char *hp_anon_registered(int fd, size_t n, uint64_t mode, uint64_t ioctls)
+{
+	char *p = hp_map_anon(n);
+
+	CHECK_HEX(hp_register(fd, p, n, mode), ioctls);
+	return p;
+}
+
+/* A new hugetlb memfd of @n pages mapped shared twice: one, *@alias. */
+static inline char *hp_shared_pair(const char *name, size_t n, char **alias)
+{
+	int mfd = hp_memfd(name, n);
+	char *p = hp_map(mfd, n, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
+
+	*alias = hp_map(mfd, n, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
+	close(mfd);
+	return p;
 }
 
 static inline int hp_copy(int fd, void *dst, const void *src, size_t len,
@@ -105,6 +133,14 @@ static inline char *hp_source(int byte)
 	CHECK(s != MAP_FAILED);
 	memset(s, byte, HP_SIZE);
 	return s;
+}
+
+/* The toucher's access completes (a bounded wait) and saw @byte. */
+static inline void hp_touch_end(struct t_toucher *t, char byte)
+{
+	CHECK(t_touch_wait(t, 5000));
+	CHECK_EQ(t->seen, byte);
+	t_touch_join(t);
 }
 
 /* Read one pagefault message; check its flags and its address. */

@@ -15,12 +15,10 @@ int main(void)
 	int64_t res;
 	int fd;
 
-	fd = hp_start(UFFD_FEATURE_MISSING_HUGETLBFS | UFFD_FEATURE_PAGEFAULT_FLAG_WP |
-		      UFFD_FEATURE_WP_HUGETLBFS_SHMEM, 4, 0);
-	p = hp_map_anon(2);
+	fd = hp_start(HP_WP_FEATURES, 4, 0);
 	src = hp_source(0x19);
-	CHECK_HEX(hp_register(fd, p, 2, UFFDIO_REGISTER_MODE_MISSING |
-			      UFFDIO_REGISTER_MODE_WP), 0x14c);
+	p = hp_anon_registered(fd, 2, UFFDIO_REGISTER_MODE_MISSING |
+			       UFFDIO_REGISTER_MODE_WP, 0x14c);
 	CHECK_OK(hp_copy(fd, p, src, HP_SIZE, UFFDIO_COPY_MODE_WP, &res));
 	CHECK_OK(mprotect(p, 2 * HP_SIZE, PROT_READ));
 	CHECK_OK(mprotect(p, 2 * HP_SIZE, PROT_READ | PROT_WRITE));
@@ -28,16 +26,12 @@ int main(void)
 	t_touch_start(&t, p + HP_SIZE + 3, 0, 0);
 	hp_expect_fault(fd, 0, p + HP_SIZE);
 	CHECK_OK(hp_copy(fd, p + HP_SIZE, src, HP_SIZE, 0, &res));
-	CHECK(t_touch_wait(&t, 5000));
-	CHECK_EQ(t.seen, 0x19);
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x19);
 
 	t_touch_start(&t, p + 3, 1, 0x1a);
 	hp_expect_fault(fd, UFFD_PAGEFAULT_FLAG_WP | UFFD_PAGEFAULT_FLAG_WRITE, p);
 	CHECK_OK(hp_wp(fd, p, HP_SIZE, false));
-	CHECK(t_touch_wait(&t, 5000));
-	CHECK_EQ(t.seen, 0x1a);
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x1a);
 	CHECK_EQ(t_poll(fd, POLLIN, 0), 0);
 	close(fd);
 	return 0;

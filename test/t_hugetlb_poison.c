@@ -17,9 +17,8 @@ int main(void)
 	int fd;
 
 	fd = hp_start(UFFD_FEATURE_MISSING_HUGETLBFS | UFFD_FEATURE_POISON, 4, 0);
-	p = hp_map_anon(2);
 	src = hp_source(0x71);
-	CHECK_HEX(hp_register(fd, p, 2, UFFDIO_REGISTER_MODE_MISSING), 0x10c);
+	p = hp_anon_registered(fd, 2, UFFDIO_REGISTER_MODE_MISSING, 0x10c);
 
 	CHECK_ERR(hp_poison(fd, p, (size_t)t_page, &res), EINVAL);
 	CHECK_EQ(res, -EINVAL);

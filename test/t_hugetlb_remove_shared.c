@@ -13,21 +13,17 @@ int main(void)
 	struct t_toucher t;
 	char *reg, *alias, *src;
 	int64_t res;
-	int fd, mfd;
+	int fd;
 
 	fd = hp_start(UFFD_FEATURE_MISSING_HUGETLBFS, 2, 0);
-	mfd = hp_memfd("t_hugetlb_remove_shared", 1);
-	reg = hp_map(mfd, 1, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
-	alias = hp_map(mfd, 1, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
+	reg = hp_shared_pair("t_hugetlb_remove_shared", 1, &alias);
 	src = hp_source(0x13);
 	CHECK_HEX(hp_register(fd, reg, 1, UFFDIO_REGISTER_MODE_MISSING), 0x10c);
 	CHECK_OK(hp_copy(fd, reg, src, HP_SIZE, 0, &res));
 
 	CHECK_OK(madvise(reg, HP_SIZE, MADV_DONTNEED));
 	t_touch_start(&t, reg + 0x10, 0, 0);
-	CHECK(t_touch_wait(&t, 5000));
-	CHECK_EQ(t.seen, 0x13);
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x13);
 	CHECK_EQ(t_poll(fd, POLLIN, 0), 0);
 
 	CHECK_OK(madvise(reg, HP_SIZE, MADV_REMOVE));
@@ -36,9 +32,7 @@ int main(void)
 	t_touch_start(&t, reg + 0x30, 0, 0);
 	hp_expect_fault(fd, 0, reg);
 	CHECK_OK(hp_copy(fd, reg, src, HP_SIZE, 0, &res));
-	CHECK(t_touch_wait(&t, 5000));
-	CHECK_EQ(t.seen, 0x13);
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x13);
 	close(fd);
 	return 0;
 }

@@ -15,12 +15,10 @@ int main(void)
 	struct t_toucher t;
 	char *reg, *alias, *src;
 	int64_t res;
-	int fd, mfd;
+	int fd;
 
 	fd = hp_start(UFFD_FEATURE_MISSING_HUGETLBFS, 4, 0);
-	mfd = hp_memfd("t_hugetlb_shared_missing", 2);
-	reg = hp_map(mfd, 2, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
-	alias = hp_map(mfd, 2, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
+	reg = hp_shared_pair("t_hugetlb_shared_missing", 2, &alias);
 	src = hp_source(0x41);
 	CHECK_HEX(hp_register(fd, reg, 2, UFFDIO_REGISTER_MODE_MISSING), 0x10c);
 
@@ -29,9 +27,7 @@ int main(void)
 	CHECK(!t_touch_done(&t));
 	CHECK_OK(hp_copy(fd, reg + HP_SIZE, src, HP_SIZE, 0, &res));
 	CHECK_EQ(res, (long long)HP_SIZE);
-	CHECK(t_touch_wait(&t, 5000));
-	CHECK_EQ(t.seen, 0x41);
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x41);
 	CHECK_EQ(alias[2 * HP_SIZE - 1], 0x41);
 	CHECK_ERR(hp_copy(fd, reg + HP_SIZE, src, HP_SIZE, 0, &res), EEXIST);
 	CHECK_EQ(res, -EEXIST);
@@ -40,9 +36,7 @@ int main(void)
 	CHECK_ERR(hp_copy(fd, reg, src, HP_SIZE, 0, &res), EEXIST);
 	CHECK_EQ(res, -EEXIST);
 	t_touch_start(&t, reg + 0x10, 0, 0);
-	CHECK(t_touch_wait(&t, 5000));
-	CHECK_EQ(t.seen, 0x42);
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x42);
 	CHECK_EQ(t_poll(fd, POLLIN, 0), 0);
 	close(fd);
 	return 0;

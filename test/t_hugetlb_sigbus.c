@@ -15,9 +15,8 @@ int main(void)
 
 	fd = hp_start(UFFD_FEATURE_MISSING_HUGETLBFS | UFFD_FEATURE_SIGBUS, 4,
 		      UFFD_FEATURE_SIGBUS);
-	p = hp_map_anon(2);
 	src = hp_source(0x17);
-	CHECK_HEX(hp_register(fd, p, 2, UFFDIO_REGISTER_MODE_MISSING), 0x10c);
+	p = hp_anon_registered(fd, 2, UFFDIO_REGISTER_MODE_MISSING, 0x10c);
 	bus_catch();
 	bus_expect(p + HP_SIZE + 0x1234, 0);
 	CHECK_EQ(t_poll(fd, POLLIN, 0), 0);

@@ -21,12 +21,10 @@ int main(void)
 	size_t i;
 	int fd;
 
-	fd = hp_start(UFFD_FEATURE_MISSING_HUGETLBFS | UFFD_FEATURE_PAGEFAULT_FLAG_WP |
-		      UFFD_FEATURE_WP_HUGETLBFS_SHMEM, NPAGES, 0);
-	p = hp_map_anon(NPAGES);
+	fd = hp_start(HP_WP_FEATURES, NPAGES, 0);
 	src = hp_source(0x3c);
-	CHECK_HEX(hp_register(fd, p, NPAGES, UFFDIO_REGISTER_MODE_MISSING |
-			      UFFDIO_REGISTER_MODE_WP), 0x14c);
+	p = hp_anon_registered(fd, NPAGES, UFFDIO_REGISTER_MODE_MISSING |
+			       UFFDIO_REGISTER_MODE_WP, 0x14c);
 	v_reg = t_vma_count_in(p, NPAGES * HP_SIZE);
 	for (i = 0; i < NPAGES; i += 2)
 		CHECK_OK(hp_copy(fd, p + i * HP_SIZE, src, HP_SIZE, 0, &res));

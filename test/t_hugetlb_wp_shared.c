@@ -14,27 +14,22 @@ int main(void)
 {
 	struct t_toucher t;
 	char *reg, *alias;
-	int fd, mfd;
+	int fd;
 
 	fd = hp_start(UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
 		      4, 0);
-	mfd = hp_memfd("t_hugetlb_wp_shared", 2);
-	reg = hp_map(mfd, 2, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
-	alias = hp_map(mfd, 2, MAP_SHARED, PROT_READ | PROT_WRITE, 0);
+	reg = hp_shared_pair("t_hugetlb_wp_shared", 2, &alias);
 	reg[HP_SIZE + 7] = 0x61;
 	CHECK_HEX(hp_register(fd, reg, 2, UFFDIO_REGISTER_MODE_WP), 0x14c);
 	CHECK_OK(hp_wp(fd, reg, 2 * HP_SIZE, true));
 
 	t_touch_start(&t, reg + 100, 0, 0);
-	CHECK(t_touch_wait(&t, 5000));
-	CHECK_EQ(t.seen, 0);
-	t_touch_join(&t);
+	hp_touch_end(&t, 0);
 	t_touch_start(&t, reg + 200, 1, 0x62);
 	hp_expect_fault(fd, UFFD_PAGEFAULT_FLAG_WP | UFFD_PAGEFAULT_FLAG_WRITE, reg);
 	CHECK(!t_touch_done(&t));
 	CHECK_OK(hp_wp(fd, reg, HP_SIZE, false));
-	CHECK(t_touch_wait(&t, 5000));
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x62);
 	CHECK_EQ(alias[200], 0x62);
 
 	CHECK_EQ(reg[HP_SIZE + 7], 0x61);
@@ -43,8 +38,7 @@ int main(void)
 			reg + HP_SIZE);
 	CHECK(!t_touch_done(&t));
 	CHECK_OK(hp_wp(fd, reg + HP_SIZE, HP_SIZE, false));
-	CHECK(t_touch_wait(&t, 5000));
-	t_touch_join(&t);
+	hp_touch_end(&t, 0x63);
 	CHECK_EQ(alias[HP_SIZE + 8], 0x63);
 	CHECK_EQ(t_poll(fd, POLLIN, 0), 0);
 	close(fd);
