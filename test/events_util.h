@@ -546,7 +546,8 @@ static inline void hp_on_signal(int sig)
  * is impossible).  The test then goes on in a child process with a fresh
  * @timeout watchdog; this process waits for it, puts vm.nr_hugepages back
  * -- also at exit and on SIGTERM/SIGINT/SIGHUP -- and exits with the
- * child's status.
+ * child's status.  Call it before any uffd is opened (it forks: see
+ * hp_start() in hugetlb_util.h).
  */
 static inline void hp_setup(int n, int timeout)
 {

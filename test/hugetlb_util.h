@@ -25,14 +25,17 @@
 			UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_WP_HUGETLBFS_SHMEM)
 
 /*
- * Start a hugetlb test: skip unless the engine has @require, set up a pool
- * of @pool free huge pages, and open a non-blocking uffd with @features.
+ * Start a hugetlb test: set up a pool of @pool free huge pages, skip unless
+ * the engine has @require, and open a non-blocking uffd with @features.
+ * The pool comes first: hp_setup() forks, and a fork after the emulated
+ * engine started its thread may leave the child a lock that thread held
+ * (ASan's allocator lock did: the child hung).
  */
 static inline int hp_start(uint64_t require, int pool, uint64_t features)
 {
 	t_init(60);
-	t_require(require);
 	hp_setup(pool, 60);
+	t_require(require);
 	return t_open_api(O_CLOEXEC | O_NONBLOCK, features);
 }
 
