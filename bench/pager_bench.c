@@ -5,6 +5,7 @@
  *	uffd bench pager [--size MiB] [--engines kernel,emulated]
  *			 [--store file,tcp] [--modes demand,prefetch,replay]
  *			 [--batch N] [--workers N] [--json]
+ *	uffd bench pager --handler ...	(bench/handler_bench.c)
  *
  * The image (default 1 GiB, one page in four empty) is made once in a
  * scratch directory.  The application touches every page once, in a fixed
@@ -189,12 +190,14 @@ static void pb_usage(FILE *f)
 		"usage: uffd bench pager [--size MiB] [--engines kernel,emulated]\n"
 		"                        [--store file,tcp] [--modes demand,prefetch,replay]\n"
 		"                        [--batch N] [--workers N] [--json]\n"
+		"       uffd bench pager --handler [--size MiB] [--engines ...] [--modes ...]\n"
 		"  --size MiB  image size (default 1024)\n"
 		"  --store     file (mmap of the image), tcp (a local page server);\n"
 		"              default file\n"
 		"  --modes     default all three; replay needs demand (its plan)\n");
 }
 
+int bench_handler_main(int argc, char **argv);	/* bench/handler_bench.c */
 int bench_pager_main(int argc, char **argv);
 int bench_pager_main(int argc, char **argv)
 {
@@ -208,6 +211,8 @@ int bench_pager_main(int argc, char **argv)
 	bool first = true;
 	int e, s, m, failed = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "--handler"))
+		return bench_handler_main(argc - 1, argv + 1);
 	for (i = 1; i < (size_t)argc; i++) {
 		static const char *const engines[] = { "kernel", "emulated", NULL };
 		static const char *const stores[] = { "file", "tcp", NULL };

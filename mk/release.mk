@@ -7,7 +7,7 @@
 #   make install         also installs the man pages and the bash completion
 #   make uninstall       removes exactly what make install put there
 #                        (same PREFIX and DESTDIR; directories are left)
-#   make deb             libuffd0, libuffd-dev and uffd-tools .debs in
+#   make deb             libuffd0, libuffd-dev, uffd-tools and python3-uffd .debs in
 #                        $(BUILD)/deb/ (dpkg-buildpackage -us -uc -b)
 #   make check-release   test/cli.sh, test/man.sh, test/deb.sh; make
 #                        check-plain runs them (test/install.sh checks
@@ -18,12 +18,13 @@ MANDIR      := $(PREFIX)/share/man
 BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
 
 # Every file make install creates, relative to $(DESTDIR)$(PREFIX): the
-# Makefile's install, mk/pager.mk's install-pager and the two below.
+# Makefile's install, mk/pager.mk's install-pager, mk/bindings.mk's
+# install-python and the two below.
 INSTALLED := include/uffd.h include/uffd_pager.h \
 	lib/libuffd.a lib/libuffd.so.$(VERSION) lib/libuffd.so.0 lib/libuffd.so \
 	lib/libuffd-preload.so lib/pkgconfig/libuffd.pc bin/uffd \
 	$(patsubst man/%,share/man/%,$(MAN_PAGES)) \
-	share/bash-completion/completions/uffd
+	share/bash-completion/completions/uffd $(PYTHON_INSTALLED)
 
 .PHONY: install-man install-completion uninstall deb check-release release-deps
 

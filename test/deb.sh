@@ -61,14 +61,15 @@ has uffd-tools usr/bin/uffd
 has uffd-tools usr/lib/libuffd-preload.so
 has uffd-tools usr/share/man/man1/uffd.1.gz
 has uffd-tools usr/share/bash-completion/completions/uffd
+has python3-uffd usr/lib/python3/dist-packages/uffd/__init__.py
 
-# Three packages and nothing else (no -dbgsym, no stray debug files).
+# Four packages and nothing else (no -dbgsym, no stray debug files).
 ls "$debs"/*.deb >"$log" 2>&1
 dpkg-deb -c "$debs"/uffd-tools_*.deb >>"$log" 2>&1
-if [ "$(grep -c '\.deb$' "$log")" -eq 3 ] && ! grep -q usr/lib/debug "$log"; then
-	ok three-packages
+if [ "$(grep -c '\.deb$' "$log")" -eq 4 ] && ! grep -q usr/lib/debug "$log"; then
+	ok four-packages
 else
-	bad three-packages "" "(other packages or debug files)"
+	bad four-packages "" "(other packages or debug files)"
 fi
 
 # ---- unpacked into a scratch root ---------------------------------------------------

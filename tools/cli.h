@@ -26,6 +26,7 @@ int cmd_sandbox(int argc, char **argv);	/* tools/sandbox.c */
 int cmd_serve(int argc, char **argv);	/* tools/pager_cmds.c */
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_handle(int argc, char **argv);	/* tools/handle.c */
 
 /*
  * Options, an optional "--", then PROGRAM [ARGS...] (program_args.c) of

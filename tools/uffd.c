@@ -39,6 +39,8 @@ static const struct command {
 	  "save a demo process's memory as an image" },
 	{ "restore", cmd_restore, "[options] IMAGE|ADDR",
 	  "restore an image lazily, from a file or a page server" },
+	{ "handle", cmd_handle, "--socket PATH [--once] [options] STORE",
+	  "serve the page faults of Firecracker-style VMMs from a memory file" },
 	{ "version", cmd_version, "", "print the libuffd version" },
 	{ "help", cmd_help, "[COMMAND]", "print this help, or the help of COMMAND" },
 };
