@@ -71,6 +71,13 @@ uint64_t pagemap_entry_fix(uint64_t e, uint32_t w)
 
 	if (!PS_CTX(w))
 		return e;
+	/*
+	 * A huge page's marker is PROT_NONE on an empty entry; the kernel's
+	 * hugetlb uffd-wp marker reads as bit 57 alone.
+	 */
+	if ((w & PS_HUGE) && (w & (PS_MISSING | PS_WP)) == (PS_MISSING | PS_WP) &&
+	    !(e & (PM_PRESENT | PM_SWAP)))
+		return (e & PM_SOFT_DIRTY) | PM_UFFD_WP;
 	if ((e & PM_GUARD) && (w & PS_MISSING)) {
 		/* Our marker: a poison or uffd-wp marker, or nothing. */
 		if (w & PS_POISON)

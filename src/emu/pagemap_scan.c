@@ -221,6 +221,19 @@ static uint64_t page_categories(struct scan *s, uintptr_t a, uint64_t r,
 	bool wp_vma = PS_MODE(w) & UFFDIO_REGISTER_MODE_WP;
 
 	*hole = false;
+	if (w & PS_HUGE) {
+		/*
+		 * hugetlb: a marker (PROT_NONE here) is swapped and not
+		 * written; an empty huge page is not written either.
+		 */
+		if (r & (PAGE_IS_PRESENT | PAGE_IS_SWAPPED))
+			return (w & PS_WP) ? r & ~(uint64_t)(PAGE_IS_WRITTEN |
+							    PAGE_IS_WPALLOWED)
+					   : r & ~(uint64_t)PAGE_IS_WPALLOWED;
+		if ((w & (PS_MISSING | PS_WP)) == (PS_MISSING | PS_WP))
+			return (r & (PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY)) | PAGE_IS_SWAPPED;
+		return r & (PAGE_IS_HUGE | PAGE_IS_SOFT_DIRTY);
+	}
 	if ((r & PAGE_IS_GUARD) && (w & PS_MISSING)) {
 		if (w & PS_POISON)
 			return PAGE_IS_SWAPPED | PAGE_IS_WRITTEN | sd;
@@ -277,9 +290,11 @@ static bool scan_page(struct scan *s, uintptr_t a, uint64_t cat, uint32_t w,
 	if (wp && !s->out) {
 		/*
 		 * No output: every page of a page table not yet protected is
-		 * protected; a hole only when selected.
+		 * protected; a hole only when selected; a huge page only
+		 * when selected and written.
 		 */
-		if (!(w & PS_WP) && (!hole || interesting(s, cat)))
+		if ((w & PS_HUGE) ? interesting(s, cat) && (cat & PAGE_IS_WRITTEN)
+				  : !(w & PS_WP) && (!hole || interesting(s, cat)))
 			wp_page(s, a);
 		return true;
 	}
