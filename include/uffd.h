@@ -8,7 +8,8 @@
  *
  *	uffd_open()         like userfaultfd(2); engine chosen by $UFFD_ENGINE
  *	uffd_open_engine()  the same with an explicit engine
- *	uffd_ioctl()        like ioctl(2) on a kernel userfaultfd
+ *	uffd_ioctl()        like ioctl(2) on a kernel userfaultfd (and
+ *	                    PAGEMAP_SCAN on a /proc/PID/pagemap descriptor)
  *	uffd_engine()       "kernel", "emulated" or NULL
  *
  * read(), poll(), epoll and close() are used directly on the descriptor.
@@ -270,6 +271,65 @@ struct uffdio_poison {
 #endif
 
 /*
+ * PAGEMAP_SCAN (Linux 6.7), the ioctl of /proc/PID/pagemap that reports
+ * page categories and can write-protect pages of UFFD_FEATURE_WP_ASYNC
+ * registrations; PAGE_IS_GUARD is 6.14.  Defined here when the system
+ * <linux/fs.h> predates them: a program that includes both should include
+ * <linux/fs.h> first.  In a program linked with libuffd, issue it with
+ * uffd_ioctl() on the pagemap descriptor so that emulated registrations
+ * are reported as the kernel would (the preload shim routes ioctl(2)).
+ */
+#ifndef PAGEMAP_SCAN
+#define PAGE_IS_WPALLOWED	(1 << 0)
+#define PAGE_IS_WRITTEN		(1 << 1)
+#define PAGE_IS_FILE		(1 << 2)
+#define PAGE_IS_PRESENT		(1 << 3)
+#define PAGE_IS_SWAPPED		(1 << 4)
+#define PAGE_IS_PFNZERO		(1 << 5)
+#define PAGE_IS_HUGE		(1 << 6)
+#define PAGE_IS_SOFT_DIRTY	(1 << 7)
+struct page_region {
+	__u64 start;
+	__u64 end;
+	__u64 categories;
+};
+#define PM_SCAN_WP_MATCHING	(1 << 0)
+#define PM_SCAN_CHECK_WPASYNC	(1 << 1)
+struct pm_scan_arg {
+	__u64 size;
+	__u64 flags;
+	__u64 start;
+	__u64 end;
+	__u64 walk_end;
+	__u64 vec;
+	__u64 vec_len;
+	__u64 max_pages;
+	__u64 category_inverted;
+	__u64 category_mask;
+	__u64 category_anyof_mask;
+	__u64 return_mask;
+};
+#define PAGEMAP_SCAN		_IOWR('f', 16, struct pm_scan_arg)
+#endif
+#ifndef PAGE_IS_GUARD
+#define PAGE_IS_GUARD		(1 << 8)
+#endif
+
+/*
+ * Bits of a /proc/PID/pagemap entry (Documentation/admin-guide/mm/pagemap):
+ * the kernel exports no names for them.  Reads of this process's pagemap
+ * show emulated registrations as the kernel would (UFFD_PM_UFFD_WP on a
+ * write-protected page or marker).
+ */
+#define UFFD_PM_SOFT_DIRTY	(1ULL << 55)
+#define UFFD_PM_EXCLUSIVE	(1ULL << 56)	/* page mapped once */
+#define UFFD_PM_UFFD_WP		(1ULL << 57)	/* write-protected by a uffd */
+#define UFFD_PM_GUARD		(1ULL << 58)	/* guard region (6.15) */
+#define UFFD_PM_FILE		(1ULL << 61)	/* file page or shared anonymous */
+#define UFFD_PM_SWAP		(1ULL << 62)	/* swap entry, or a marker */
+#define UFFD_PM_PRESENT		(1ULL << 63)
+
+/*
  * The kernel's aggregate masks, always as of 6.18 (the system header's
  * versions, when present, describe the kernel the header came from).
  */
@@ -325,6 +385,9 @@ UFFD_STATIC_ASSERT(sizeof(struct uffdio_poison) == 32, "uffdio_poison");
 UFFD_STATIC_ASSERT(offsetof(struct uffdio_poison, updated) == 24, "poison.updated");
 UFFD_STATIC_ASSERT(sizeof(struct uffdio_move) == 40, "uffdio_move");
 UFFD_STATIC_ASSERT(offsetof(struct uffdio_move, move) == 32, "move.move");
+UFFD_STATIC_ASSERT(sizeof(struct page_region) == 24, "page_region");
+UFFD_STATIC_ASSERT(sizeof(struct pm_scan_arg) == 96, "pm_scan_arg");
+UFFD_STATIC_ASSERT(offsetof(struct pm_scan_arg, walk_end) == 32, "pm_scan_arg.walk_end");
 UFFD_STATIC_ASSERT(UFFD_API == 0xAA, "UFFD_API");
 UFFD_STATIC_ASSERT(USERFAULTFD_IOC_NEW == 0xAA00, "USERFAULTFD_IOC_NEW");
 UFFD_STATIC_ASSERT(UFFDIO_REGISTER == 0xC020AA00UL, "UFFDIO_REGISTER");
@@ -337,6 +400,7 @@ UFFD_STATIC_ASSERT(UFFDIO_WRITEPROTECT == 0xC018AA06UL, "UFFDIO_WRITEPROTECT");
 UFFD_STATIC_ASSERT(UFFDIO_CONTINUE == 0xC020AA07UL, "UFFDIO_CONTINUE");
 UFFD_STATIC_ASSERT(UFFDIO_POISON == 0xC020AA08UL, "UFFDIO_POISON");
 UFFD_STATIC_ASSERT(UFFDIO_API == 0xC018AA3FUL, "UFFDIO_API");
+UFFD_STATIC_ASSERT(PAGEMAP_SCAN == 0xC0606610UL, "PAGEMAP_SCAN");
 UFFD_STATIC_ASSERT(UFFD_EVENT_PAGEFAULT == 0x12 && UFFD_EVENT_UNMAP == 0x16, "events");
 UFFD_STATIC_ASSERT(UFFD_FEATURE_MOVE == 0x10000, "UFFD_FEATURE_MOVE");
 UFFD_STATIC_ASSERT(UFFD_API_IOCTLS_618 == 0x8000000000000003ULL, "API ioctls");
@@ -364,7 +428,11 @@ int uffd_open(int flags);
 /* As uffd_open() with an explicit engine; $UFFD_ENGINE is ignored. */
 int uffd_open_engine(int flags, enum uffd_engine_kind kind);
 
-/* ioctl(2) on a userfaultfd of either engine, with the kernel's semantics. */
+/*
+ * ioctl(2) on a userfaultfd of either engine, with the kernel's semantics;
+ * also PAGEMAP_SCAN on a descriptor of /proc/self/pagemap, which then
+ * reports emulated registrations as the kernel would.
+ */
 int uffd_ioctl(int fd, unsigned long request, void *arg);
 
 /* "kernel", "emulated", or NULL when @fd is not a userfaultfd. */

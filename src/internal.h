@@ -53,6 +53,12 @@ struct engine_ops {
 	void (*forget_fd)(int fd);
 	/* Features and masks it would report, without a uffd (kernel: NULL). */
 	void (*describe)(struct uffd_engine_info *info);
+	/*
+	 * PAGEMAP_SCAN on a pagemap descriptor: the kernel's answer, with
+	 * this engine's registrations as the kernel would report them
+	 * (kernel: NULL).  Returns as ioctl(2).
+	 */
+	long (*pagemap_scan)(int fd, void *arg);
 };
 
 extern const struct engine_ops kernel_engine;	/* src/kernel/ */
@@ -65,7 +71,7 @@ extern const struct engine_ops emu_engine;	/* src/emu/ */
  * same names (a sanitizer runtime, say) would otherwise keep them out.
  */
 extern const char interpose_fd_linked, interpose_poll_linked,
-	interpose_signal_linked, interpose_mm_linked;
+	interpose_signal_linked, interpose_mm_linked, interpose_open_linked;
 
 /* diag.c: per-thread explanation of the last failed uffd_open*(). */
 void diag_clear(void);

@@ -30,7 +30,7 @@ bool auto_prefers_full;
 /* Every program that can open a uffd gets the interposers (internal.h). */
 __attribute__((used)) static const char *const interposers[] = {
 	&interpose_fd_linked, &interpose_poll_linked, &interpose_signal_linked,
-	&interpose_mm_linked,
+	&interpose_mm_linked, &interpose_open_linked,
 };
 
 /* The kernel engine, unless UFFD_DENY_KERNEL makes it look blocked. */
@@ -141,6 +141,9 @@ UFFD_EXPORT int uffd_ioctl(int fd, unsigned long request, void *arg)
 
 	if (emu_engine.owns(fd))
 		return emu_engine.ioctl(fd, request, arg);
+	/* A pagemap descriptor: emulated registrations seen as the kernel's. */
+	if (unlikely(request == PAGEMAP_SCAN))
+		return (int)emu_engine.pagemap_scan(fd, arg);
 	/* The kernel engine: ioctl(2) itself, inline (base/sys.h says why). */
 	r = sys_ioctl(fd, request, arg);
 	if (likely(_IOC_TYPE(request) != UFFDIO))

@@ -16,6 +16,7 @@ static const char *const examples[] = {
 	"raw_wp_dirty",		/* write-protect dirty tracking */
 	"raw_remote_handler",	/* handler in another process (SCM_RIGHTS) */
 	"raw_syscall_read",	/* read() into a missing page */
+	"raw_wp_async_scan",	/* WP_ASYNC + PAGEMAP_SCAN dirty tracking */
 };
 
 #define RUN_LIMIT 60		/* seconds per program run (a hang bound) */

@@ -29,13 +29,13 @@
 #define SYS_userfaultfd 323
 #endif
 
-/* /proc/self/pagemap entry bits. */
-#define PM_PRESENT	(1ULL << 63)
-#define PM_SWAP		(1ULL << 62)
-#define PM_FILE		(1ULL << 61)
-#define PM_GUARD	(1ULL << 58)
-#define PM_UFFD_WP	(1ULL << 57)
-#define PM_EXCLUSIVE	(1ULL << 56)
+/* /proc/self/pagemap entry bits (include/uffd.h). */
+#define PM_PRESENT	UFFD_PM_PRESENT
+#define PM_SWAP		UFFD_PM_SWAP
+#define PM_FILE		UFFD_PM_FILE
+#define PM_GUARD	UFFD_PM_GUARD
+#define PM_UFFD_WP	UFFD_PM_UFFD_WP
+#define PM_EXCLUSIVE	UFFD_PM_EXCLUSIVE
 
 /*
  * A system call issued inline, never through syscall(3): the preload shim

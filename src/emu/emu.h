@@ -118,6 +118,7 @@ pageword_t *pt_word(uintptr_t addr);		/* NULL: never registered */
 uint32_t page_take(pageword_t *pw);		/* PS_BUSY, waiting */
 bool pt_maybe(uintptr_t s, uintptr_t e);	/* any table for [s, e)? */
 uintptr_t pt_leaf_end(uintptr_t a);
+uintptr_t pt_next_leaf(uintptr_t a);		/* 0: none left */
 int pt_ensure(uintptr_t start, uintptr_t end);	/* -ENOMEM */
 
 /* ---- contexts (ctx.c) ---------------------------------------------- */
@@ -450,6 +451,34 @@ struct proc_fd {
 };
 int proc_fd_get(struct proc_fd *pf, const char *path, int flags);
 bool maps_maywrite(uintptr_t start);
+
+/*
+ * /proc/self/pagemap and PAGEMAP_SCAN as the kernel would show them for
+ * emulated registrations (pagemap.c, pagemap_scan.c).
+ */
+/* Bit fd % 64 set: a pagemap descriptor with that remainder was noted. */
+extern _Atomic uint64_t pagemap_fd_bits;
+static inline bool pagemap_maybe(int fd)
+{
+	return atomic_load_explicit(&pagemap_fd_bits, memory_order_relaxed) &
+	       (1ULL << (fd & 63));
+}
+static inline bool pagemap_any(void)
+{
+	return atomic_load_explicit(&pagemap_fd_bits, memory_order_relaxed) != 0;
+}
+bool pagemap_path(const char *path);	/* ends in "pagemap"? */
+void pagemap_fd_opened(int fd);		/* note it if it is this process's */
+void pagemap_fd_closed(int fd);
+void pagemap_fd_dup(int oldfd, int newfd);
+bool pagemap_fd_ours(int fd);		/* noted, and still names it */
+bool pagemap_fd_check(int fd);		/* the same, noting it if need be */
+off_t pagemap_pos(int fd);		/* the file position, for read() */
+void pagemap_fix_read(off_t off, void *buf, ssize_t n);
+void pagemap_fix_readv(off_t off, const struct iovec *iov, int cnt, ssize_t n);
+uint64_t pagemap_entry_fix(uint64_t e, uint32_t w);
+long emu_pagemap_scan(int fd, void *arg);	/* -1 with errno */
+int wp_protect_range(uintptr_t s, uintptr_t e);	/* wp.c */
 
 /* Shared memory (shmem.c). */
 int vma_kind(const struct vma *v, uint32_t *kind);

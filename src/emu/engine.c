@@ -33,4 +33,5 @@ const struct engine_ops emu_engine = {
 	.close = emu_close,
 	.set_orphan_policy = emu_set_orphan_policy,
 	.describe = describe,
+	.pagemap_scan = emu_pagemap_scan,
 };

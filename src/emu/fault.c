@@ -391,6 +391,33 @@ static int wp_dormant(pageword_t *pw, uintptr_t addr)
 }
 
 /*
+ * UFFD_FEATURE_WP_ASYNC: a write to a write-protected page is resolved at
+ * once, without a message, as the kernel does: the protection goes (pagemap
+ * bit 57 clears, PAGEMAP_SCAN reports the page written) and the access is
+ * retried.  A write-protect marker goes with its guard marker, so that the
+ * retried write populates the page.
+ */
+static int wp_async_write(pageword_t *pw, uintptr_t addr)
+{
+	uint32_t w = atomic_load(pw);
+	uintptr_t page = ps_base(addr, w);
+	size_t size = ps_size(w);
+
+	if ((w & (PS_BUSY | PS_WP)) != PS_WP ||
+	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
+		return F_DONE;
+	if ((w & PS_MISSING) && !(w & PS_HUGE))
+		guard_remove(page, size);
+	else
+		real_mprotect((void *)page, size, PS_PROT(w));
+	if (w & PS_HUGE)
+		huge_set_words(page, w & ~(PS_WP | PS_MISSING));
+	else
+		atomic_store(pw, w & ~(PS_WP | PS_MISSING | PS_BUSY));
+	return F_DONE;
+}
+
+/*
  * A fault on a registered page of a live context of ours: what the kernel
  * would do with it (spec 9.1).  With fault_quiet (an access made by the
  * engine itself, on behalf of an ioctl), only what needs no message: a
@@ -403,6 +430,7 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	unsigned int mode = PS_MODE(w);
 	uint64_t wflag = (acc & ACC_WRITE) ? UFFD_PAGEFAULT_FLAG_WRITE : 0;
 	bool sigbus = ctx_features(ctx) & UFFD_FEATURE_SIGBUS;
+	bool wp_async = ctx_features(ctx) & UFFD_FEATURE_WP_ASYNC;
 
 	if ((w & PS_WP) && !(mode & UFFDIO_REGISTER_MODE_WP)) {
 		uint32_t nw = w & ~PS_WP;
@@ -451,6 +479,8 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		if ((mode & UFFDIO_REGISTER_MODE_WP) && (w & PS_WP)) {
 			if (!wflag)
 				return wp_marker_read(pw, addr);
+			if (wp_async)
+				return wp_async_write(pw, addr);
 			if (sigbus) {
 				return fault_quiet ? F_CHAIN : F_SIGBUS;
 			}
@@ -462,6 +492,8 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 	}
 	if ((w & PS_WP) && (mode & UFFDIO_REGISTER_MODE_WP) && wflag &&
 	    si->si_code == SEGV_ACCERR) {
+		if (wp_async)
+			return wp_async_write(pw, addr);
 		if (sigbus) {
 			return fault_quiet ? F_CHAIN : F_SIGBUS;
 		}

@@ -105,7 +105,12 @@ static void atfork_parent(void)
 	}
 }
 
-/* Move the parent context's registrations (pages and spans) to @c. */
+/*
+ * Move the parent context's registrations (pages and spans) to @c.  The
+ * kernel copies every page-table entry of a uffd-wp VMA to the child, so a
+ * write-protected page of a shared mapping is mapped there at once; fork()
+ * copies none of a shared mapping's: map those pages again.
+ */
 static void fork_take_over(struct emu_ctx *parent, struct emu_ctx *c)
 {
 	size_t i;
@@ -117,10 +122,12 @@ static void fork_take_over(struct emu_ctx *parent, struct emu_ctx *c)
 			pageword_t *pw = pt_word(a);
 			uint32_t w = pw ? atomic_load(pw) : 0;
 
+			if (PS_CTX(w) != parent->index)
+				continue;
 			/* BUSY belonged to a parent thread that is not here. */
-			if (PS_CTX(w) == parent->index)
-				atomic_store(pw, ((w & ~(PS_CTX_MASK | PS_BUSY)) |
-						  c->index));
+			atomic_store(pw, ((w & ~(PS_CTX_MASK | PS_BUSY)) | c->index));
+			if ((w & (PS_WP | PS_MISSING | PS_SHARED)) == (PS_WP | PS_SHARED))
+				real_madvise((void *)a, EMU_PAGE_SIZE, MADV_POPULATE_READ);
 		}
 	}
 	c->spans = parent->spans;

@@ -199,17 +199,30 @@ static void collect_remove(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w,
 }
 
 /*
- * Zap one run: missing again behind a marker (MISSING mode), or absent.
+ * Does write protection survive a zap of this page?  In a file-backed
+ * (shmem) VMA registered in WP mode the kernel leaves a uffd-wp marker
+ * where a protected page or marker was (pte_install_uffd_wp_if_needed);
+ * anonymous memory drops it.
+ */
+static bool zap_keeps_wp(uint32_t v)
+{
+	return (v & PS_WP) && (v & PS_FILE) && (PS_MODE(v) & UFFDIO_REGISTER_MODE_WP);
+}
+
+/*
+ * Zap one run: missing again behind a marker (MISSING mode, or a kept
+ * write protection), or absent.
  * A hugetlb run stays BUSY until the caller's madvise() has zapped it
  * (zap_done): its marker is a protection, which does not zap.
  */
 static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg)
 {
 	uintptr_t a;
+	bool keeps = false;
 
 	(void)ci;
 	for (a = s; a < e; a += EMU_PAGE_SIZE)
-		page_take(pt_word(a));
+		keeps |= zap_keeps_wp(page_take(pt_word(a)));
 	if (w & PS_HUGE) {
 		huge_zap(s, e, *(int *)arg);
 		return;
@@ -217,19 +230,33 @@ static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg
 	if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING) {
 		/* One step, no window: the marker zaps the page itself. */
 		guard_install(s, e - s);
-	} else {
+	} else if (!keeps) {
 		guard_remove(s, e - s);		/* WP / poison markers */
+		real_madvise((void *)s, e - s, MADV_DONTNEED);
+	} else {
+		/* The kept protection is marked before anything else changes. */
+		for (a = s; a < e; a += EMU_PAGE_SIZE) {
+			uint32_t v = atomic_load(pt_word(a));
+
+			if (zap_keeps_wp(v) && !(v & PS_MISSING))
+				guard_install(a, EMU_PAGE_SIZE);
+			else if (!zap_keeps_wp(v) && (v & PS_MISSING))
+				guard_remove(a, EMU_PAGE_SIZE);
+		}
 		real_madvise((void *)s, e - s, MADV_DONTNEED);
 	}
 	for (a = s; a < e; a += EMU_PAGE_SIZE) {
 		pageword_t *pw = pt_word(a);
 		uint32_t v = atomic_load(pw);
+		bool keep = zap_keeps_wp(v);
 
 		if ((v & PS_WP) && !(v & PS_MISSING))
 			real_mprotect((void *)a, EMU_PAGE_SIZE, PS_PROT(v));
 		v &= ~(PS_WP | PS_POISON | PS_MISSING | PS_BUSY);
 		if (PS_MODE(v) & UFFDIO_REGISTER_MODE_MISSING)
 			v |= PS_MISSING;
+		if (keep)
+			v |= PS_WP | PS_MISSING;
 		atomic_store(pw, v);
 	}
 }

@@ -119,3 +119,29 @@ uintptr_t pt_leaf_end(uintptr_t a)
 {
 	return (a | ((LEAF_N << EMU_PAGE_SHIFT) - 1)) + 1;
 }
+
+/*
+ * The first address >= @a that a leaf of the table may cover: @a itself
+ * when its leaf exists, else the start of the next leaf whose top- and
+ * middle-level entries exist (absent levels are skipped whole).  0 past
+ * the end of the table.
+ */
+uintptr_t pt_next_leaf(uintptr_t a)
+{
+	uintptr_t pn = a >> EMU_PAGE_SHIFT;
+
+	while (!(pn >> (LEAF_BITS + MID_BITS + TOP_BITS))) {
+		leafptr_t *mid = atomic_load_explicit(&top[pn >> (LEAF_BITS + MID_BITS)],
+						      memory_order_acquire);
+
+		if (!mid) {
+			pn = ((pn >> (LEAF_BITS + MID_BITS)) + 1) << (LEAF_BITS + MID_BITS);
+			continue;
+		}
+		if (atomic_load_explicit(&mid[(pn >> LEAF_BITS) & (MID_N - 1)],
+					 memory_order_acquire))
+			return pn == a >> EMU_PAGE_SHIFT ? a : pn << EMU_PAGE_SHIFT;
+		pn = ((pn >> LEAF_BITS) + 1) << LEAF_BITS;
+	}
+	return 0;
+}

@@ -17,7 +17,9 @@
  *  - a buffer the kernel will read is touched with a load;
  *  - uffds created with UFFD_USER_MODE_ONLY are left alone (their callers
  *    asked for EFAULT), and so are those with UFFD_FEATURE_SIGBUS (the
- *    kernel's answer there is EFAULT too) and poisoned pages.
+ *    kernel's answer there is EFAULT too) and poisoned pages -- except
+ *    for writes to pages a WP_ASYNC uffd protects, which the kernel
+ *    resolves without asking anyone.
  *
  * Off unless the preload shim (or UFFD_PRETOUCH=1) turns it on; it then
  * costs one predictable branch per call when nothing is registered.
@@ -39,9 +41,19 @@ static bool page_wants_touch(uint32_t w, bool write)
 	if (!(w & PS_MISSING) && !(write && (w & PS_WP)))
 		return false;
 	ctx = ctx_get(PS_CTX(w));
-	if (!ctx || ctx->remote || (ctx->flags & UFFD_USER_MODE_ONLY) || !ctx->sh)
+	if (!ctx || ctx->remote || !ctx->sh)
 		return false;
 	feat = ctx_features(ctx);
+	/*
+	 * A write to a write-protected page of a WP_ASYNC uffd is resolved by
+	 * the kernel itself, for a system call too, whatever the uffd's flags.
+	 */
+	if (write && (w & PS_WP) && (feat & UFFD_FEATURE_WP_ASYNC) &&
+	    (PS_MODE(w) & UFFDIO_REGISTER_MODE_WP) &&
+	    !((w & PS_MISSING) && (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)))
+		return true;
+	if (ctx->flags & UFFD_USER_MODE_ONLY)
+		return false;
 	return !(feat & UFFD_FEATURE_SIGBUS);
 }
 

@@ -140,6 +140,15 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 	return err;
 }
 
+/*
+ * Write-protect [s, e), every page registered in WP mode (PAGEMAP_SCAN
+ * with PM_SCAN_WP_MATCHING): 0 or -ENOMEM.
+ */
+int wp_protect_range(uintptr_t s, uintptr_t e)
+{
+	return wp_apply(s, e, true);
+}
+
 /* Every page of [s, e) registered (with any uffd) in WP mode? */
 static bool all_wp(uintptr_t s, uintptr_t e)
 {

@@ -4,7 +4,10 @@
  * fcntl(): on an emulated uffd they do what the kernel's would
  * (src/emu/fd.c); on any other descriptor they are the C library's, after
  * the pre-touching of the buffer the kernel will write (src/emu/pretouch.c,
- * on only under the preload shim).
+ * on only under the preload shim).  pread() and preadv() too.  Reads of a
+ * pagemap descriptor of this process (noted at open, src/interpose/open.c)
+ * get the entries of emulated registrations as the kernel would write them
+ * (src/emu/pagemap.c); close() and the dup family keep that note right.
  *
  * Not covered (docs/emulated-engine.md): calls made with syscall(2).
  */
@@ -20,16 +23,81 @@
 /* Referred to by src/open.c, so that static links keep this object. */
 const char interpose_fd_linked;
 
+/*
+ * glibc declares pread()'s buffer write-only (access attribute); touching
+ * it first is the point: GCC would call that "maybe uninitialized".
+ */
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+/* A read of this process's pagemap: the entries as the kernel would show them. */
+static ssize_t pagemap_read_fix(int fd, void *buf, size_t count, off_t off,
+				bool at_pos)
+{
+	ssize_t r;
+
+	if (at_pos)
+		off = pagemap_pos(fd);
+	r = at_pos ? REAL(read)(fd, buf, count) : REAL(pread)(fd, buf, count, off);
+	pagemap_fix_read(off, buf, r);
+	return r;
+}
+
+static ssize_t pagemap_readv_fix(int fd, const struct iovec *iov, int iovcnt,
+				 off_t off, int flags)
+{
+	ssize_t r;
+
+	if (off == -1)
+		off = pagemap_pos(fd);
+	r = REAL(preadv2)(fd, iov, iovcnt, off, flags);
+	pagemap_fix_readv(off, iov, iovcnt, r);
+	return r;
+}
+
 UFFD_EXPORT ssize_t read(int fd, void *buf, size_t count)
 {
 	uint32_t idx = fdtab_get(fd);
 
 	if (likely(!idx)) {
 		pretouch(buf, count, true);
+		if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
+			return pagemap_read_fix(fd, buf, count, 0, true);
 		return REAL(read)(fd, buf, count);
 	}
 	return emu_fd_read(idx, fd, buf, count, false);
 }
+
+UFFD_EXPORT ssize_t pread(int fd, void *buf, size_t count, off_t off)
+{
+	pretouch(buf, count, true);
+	if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
+		return pagemap_read_fix(fd, buf, count, off, false);
+	return REAL(pread)(fd, buf, count, off);
+}
+
+UFFD_EXPORT ssize_t pread64(int fd, void *buf, size_t count, off_t off)
+	__attribute__((alias("pread")));
+
+UFFD_EXPORT ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t len)
+{
+	if (n > len)
+		abort();
+	return pread(fd, buf, n, off);
+}
+
+UFFD_EXPORT ssize_t __pread64_chk(int fd, void *buf, size_t n, off_t off,
+				  size_t len) __attribute__((alias("__pread_chk")));
+
+UFFD_EXPORT ssize_t preadv(int fd, const struct iovec *iov, int cnt, off_t off)
+{
+	pretouch_iov(iov, cnt, true);
+	if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
+		return pagemap_readv_fix(fd, iov, cnt, off, 0);
+	return REAL(preadv)(fd, iov, cnt, off);
+}
+
+UFFD_EXPORT ssize_t preadv64(int fd, const struct iovec *iov, int cnt, off_t off)
+	__attribute__((alias("preadv")));
 
 UFFD_EXPORT ssize_t __read_chk(int fd, void *buf, size_t count, size_t buflen)
 {
@@ -44,6 +112,8 @@ UFFD_EXPORT ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 
 	if (likely(!idx)) {
 		pretouch_iov(iov, iovcnt, true);
+		if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
+			return pagemap_readv_fix(fd, iov, iovcnt, -1, 0);
 		return REAL(readv)(fd, iov, iovcnt);
 	}
 	return emu_fd_readv(idx, fd, iov, iovcnt, false);
@@ -57,6 +127,8 @@ UFFD_EXPORT ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt,
 
 	if (likely(!idx)) {
 		pretouch_iov(iov, iovcnt, true);
+		if (unlikely(pagemap_maybe(fd)) && pagemap_fd_ours(fd))
+			return pagemap_readv_fix(fd, iov, iovcnt, offset, flags);
 		return REAL(preadv2)(fd, iov, iovcnt, offset, flags);
 	}
 	if (offset != -1) {
@@ -115,6 +187,8 @@ UFFD_EXPORT int close(int fd)
 
 	if (preload_close_hook)
 		preload_close_hook(fd);
+	if (unlikely(pagemap_maybe(fd)))
+		pagemap_fd_closed(fd);
 	kernel_engine.forget_fd(fd);
 	if (likely(!idx))
 		return REAL(close)(fd);
@@ -129,6 +203,8 @@ UFFD_EXPORT int dup(int fd)
 	r = REAL(dup)(fd);
 	if (unlikely(idx) && r >= 0)
 		emu_fd_remember(r, idx);
+	if (unlikely(pagemap_any()) && r >= 0)
+		pagemap_fd_dup(fd, r);
 	return r;
 }
 
@@ -156,12 +232,20 @@ static int dup_to(int oldfd, int newfd, int flags, bool three)
 
 UFFD_EXPORT int dup2(int oldfd, int newfd)
 {
-	return dup_to(oldfd, newfd, 0, false);
+	int r = dup_to(oldfd, newfd, 0, false);
+
+	if (unlikely(pagemap_any()) && r >= 0)
+		pagemap_fd_dup(oldfd, newfd);
+	return r;
 }
 
 UFFD_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
-	return dup_to(oldfd, newfd, flags, true);
+	int r = dup_to(oldfd, newfd, flags, true);
+
+	if (unlikely(pagemap_any()) && r >= 0)
+		pagemap_fd_dup(oldfd, newfd);
+	return r;
 }
 
 static int fcntl_common(int fd, int cmd, void *arg)
@@ -170,8 +254,12 @@ static int fcntl_common(int fd, int cmd, void *arg)
 	int r;
 
 	r = REAL(fcntl)(fd, cmd, arg);
-	if (unlikely(idx) && r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC))
-		emu_fd_remember(r, idx);
+	if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) {
+		if (unlikely(idx))
+			emu_fd_remember(r, idx);
+		if (unlikely(pagemap_any()))
+			pagemap_fd_dup(fd, r);
+	}
 	return r;
 }
 

@@ -17,5 +17,8 @@
 
 /* preload.c, in libuffd-preload.so only: a stand-in device was closed. */
 void preload_close_hook(int fd) __attribute__((weak));
+/* preload.c, in libuffd-preload.so only: open("/dev/userfaultfd"). */
+int preload_open_device(int dirfd, const char *path, int flags, mode_t mode)
+	__attribute__((weak));
 
 #endif

@@ -8,7 +8,8 @@
  *
  *   syscall(SYS_userfaultfd, flags), userfaultfd(flags)  -> uffd_open(flags)
  *   open/openat("/dev/userfaultfd") + USERFAULTFD_IOC_NEW -> the same, via a
- *	stand-in descriptor when the kernel's device cannot be used
+ *	stand-in descriptor when the kernel's device cannot be used (the
+ *	library's open interposer, src/interpose/open.c, hands it here)
  *   ioctl() on a uffd                                     -> uffd_ioctl()
  *
  * honouring UFFD_ENGINE (default auto: the kernel's uffd when it can be
@@ -33,7 +34,6 @@
 #include <sys/syscall.h>
 #include "interpose/interpose.h"
 
-#define DEV_PATH "/dev/userfaultfd"
 
 /* Before main(): the shim's settings (the C library's functions: base/real.c). */
 __attribute__((constructor(110))) static void preload_init(void)
@@ -109,12 +109,8 @@ static bool use_kernel_device(void)
 	return !env_deny_kernel() && (k == UFFD_ENGINE_KERNEL || k == UFFD_ENGINE_AUTO);
 }
 
-static bool is_dev_path(const char *path)
-{
-	return path && !strcmp(path, DEV_PATH);
-}
-
-static int open_device(int dirfd, const char *path, int flags, mode_t mode)
+/* open()/openat() of "/dev/userfaultfd" (src/interpose/open.c asks). */
+int preload_open_device(int dirfd, const char *path, int flags, mode_t mode)
 {
 	int fd, err, i;
 
@@ -144,63 +140,6 @@ static int open_device(int dirfd, const char *path, int flags, mode_t mode)
 	real_close(fd);
 	errno = EMFILE;
 	return -1;
-}
-
-UFFD_EXPORT int open(const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (unlikely(is_dev_path(path)))
-		return open_device(AT_FDCWD, path, flags, mode);
-	return REAL(open)(path, flags, mode);
-}
-
-UFFD_EXPORT int open64(const char *path, int flags, ...)
-	__attribute__((alias("open")));
-
-UFFD_EXPORT int openat(int dirfd, const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (unlikely(is_dev_path(path)))
-		return open_device(dirfd, path, flags, mode);
-	return REAL(openat)(dirfd, path, flags, mode);
-}
-
-UFFD_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
-	__attribute__((alias("openat")));
-
-/* _FORTIFY_SOURCE's entry points (flags without O_CREAT). */
-UFFD_EXPORT int __open_2(const char *path, int flags)
-{
-	return open(path, flags);
-}
-
-UFFD_EXPORT int __open64_2(const char *path, int flags)
-{
-	return open(path, flags);
-}
-
-UFFD_EXPORT int __openat_2(int dirfd, const char *path, int flags)
-{
-	return openat(dirfd, path, flags);
-}
-
-UFFD_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
-{
-	return openat(dirfd, path, flags);
 }
 
 /* ---- ioctl ---------------------------------------------------------------------- */

@@ -6,7 +6,8 @@
  * and are served -- before the kernel sees them, as a kernel uffd would
  * serve the kernel's own access.  Without the shim (pretouch_enabled off)
  * and without registered memory this costs one branch.  The list and its
- * cost: docs/preload.md.
+ * cost: docs/preload.md.  pread() and preadv() are the library's own
+ * (src/interpose/fd.c): they pre-touch the same way.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -25,34 +26,6 @@
 #endif
 
 /* ---- buffers the kernel writes: touched for write first -------------------------- */
-
-UFFD_EXPORT ssize_t pread(int fd, void *buf, size_t n, off_t off)
-{
-	pretouch(buf, n, true);
-	return REAL(pread)(fd, buf, n, off);
-}
-
-UFFD_EXPORT ssize_t pread64(int fd, void *buf, size_t n, off_t off)
-	__attribute__((alias("pread")));
-
-UFFD_EXPORT ssize_t __pread_chk(int fd, void *buf, size_t n, off_t off, size_t len)
-{
-	if (n > len)
-		abort();
-	return pread(fd, buf, n, off);
-}
-
-UFFD_EXPORT ssize_t __pread64_chk(int fd, void *buf, size_t n, off_t off,
-				  size_t len) __attribute__((alias("__pread_chk")));
-
-UFFD_EXPORT ssize_t preadv(int fd, const struct iovec *iov, int cnt, off_t off)
-{
-	pretouch_iov(iov, cnt, true);
-	return REAL(preadv)(fd, iov, cnt, off);
-}
-
-UFFD_EXPORT ssize_t preadv64(int fd, const struct iovec *iov, int cnt, off_t off)
-	__attribute__((alias("preadv")));
 
 UFFD_EXPORT ssize_t recv(int fd, void *buf, size_t n, int flags)
 {

@@ -180,19 +180,25 @@ fn emulated_refuses_what_it_lacks() {
     if !testing(Engine::Emulated) {
         return;
     }
-    // WP_ASYNC is a kernel-only feature: the emulated engine refuses it
-    // with EINVAL, as a kernel without it does.
+    // A feature bit the engine lacks (no kernel has it either) is refused
+    // with EINVAL, as the kernel refuses a feature it lacks.
     match UffdBuilder::new()
         .engine(Engine::Emulated)
-        .require_features(FeatureFlags::WP_ASYNC)
+        .require_features(FeatureFlags::from_bits_retain(1 << 40))
         .create()
     {
         Err(Error::SystemError(Errno::EINVAL)) => {}
         r => panic!(
-            "WP_ASYNC on the emulated engine: {:?}",
+            "feature bit 40 on the emulated engine: {:?}",
             r.map(|u| u.engine())
         ),
     }
+    // WP_ASYNC it has.
+    UffdBuilder::new()
+        .engine(Engine::Emulated)
+        .require_features(FeatureFlags::WP_ASYNC)
+        .create()
+        .expect("WP_ASYNC on the emulated engine");
     let bogus = IoctlFlags::from_bits_retain(1 << 50);
     match UffdBuilder::new()
         .engine(Engine::Emulated)
