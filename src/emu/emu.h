@@ -363,6 +363,7 @@ int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
 int op_zeropage(struct emu_ctx *ctx, void *arg);
 uint64_t emu_features(void);
 void register_again(uint32_t ctx_index, uintptr_t s, uintptr_t e, uint32_t word);
+void register_moved(uint32_t ctx_index, uintptr_t s, uintptr_t e);
 int op_poison(struct emu_ctx *ctx, void *arg);
 int op_move(struct emu_ctx *ctx, void *arg);
 int op_writeprotect(struct emu_ctx *ctx, void *arg);
@@ -417,6 +418,8 @@ int vma_kind(const struct vma *v, uint32_t *kind);
 int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 	      uintptr_t e, bool shared);
 void fspan_drop(uintptr_t s, uintptr_t e);
+void fspan_remap(uintptr_t os, uintptr_t oe, uintptr_t ns, uintptr_t ne,
+		 bool keep_old);
 bool shm_cached(uintptr_t a);
 long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		 bool zero);
