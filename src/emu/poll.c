@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <time.h>
 #include "emu/emu.h"
 #include "base/real.h"
 
@@ -52,6 +53,106 @@ static int poll_real(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 {
 	return is_ppoll ? REAL(ppoll)(fds, n, ts, sigmask)
 			: REAL(poll)(fds, n, timeout);
+}
+
+/*
+ * A uffd whose pipe hung up has lost its memory (every write end is gone:
+ * its owner exited, and this process holds none -- remote.c says when).
+ * The kernel's uffd then never becomes ready: take it out of the set for
+ * the rest of the call.  True when one was taken out.
+ */
+static bool drop_hung(struct pollfd *fds, nfds_t n, const struct poll_save *sv)
+{
+	bool any = false;
+	nfds_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!sv[i].ctx || fds[i].fd < 0 || !(fds[i].revents & POLLHUP))
+			continue;
+		fds[i].fd = -1;
+		fds[i].revents = 0;
+		any = true;
+	}
+	return any;
+}
+
+static bool any_revents(const struct pollfd *fds, nfds_t n)
+{
+	nfds_t i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i].revents)
+			return true;
+	return false;
+}
+
+static struct timespec ts_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t;
+}
+
+/* @end - now, at least zero. */
+static struct timespec ts_left(const struct timespec *end)
+{
+	struct timespec t = ts_now();
+
+	t.tv_sec = end->tv_sec - t.tv_sec;
+	t.tv_nsec = end->tv_nsec - t.tv_nsec;
+	if (t.tv_nsec < 0) {
+		t.tv_nsec += 1000000000L;
+		t.tv_sec--;
+	}
+	if (t.tv_sec < 0)
+		t.tv_sec = t.tv_nsec = 0;
+	return t;
+}
+
+/*
+ * The waiting part of emu_poll(): spin while messages arrive back to
+ * back, then the C library's poll() until something is ready or the
+ * timeout is over -- never 0 before it, as the kernel's: a hung-up uffd is
+ * dropped and the wait goes on with the time left.
+ */
+static int poll_wait(struct pollfd *fds, nfds_t n, const struct poll_save *sv,
+		     const struct timespec *ts, int timeout,
+		     const sigset_t *sigmask, bool is_ppoll,
+		     struct emu_ctx **spin, int nspin, uint64_t budget)
+{
+	bool wait = is_ppoll ? (!ts || ts->tv_sec || ts->tv_nsec) : timeout != 0;
+	bool finite = is_ppoll ? ts != NULL : timeout >= 0;
+	struct timespec zero = { 0, 0 }, end = zero, left;
+	int r;
+
+	if (finite && wait) {
+		end = ts_now();
+		end.tv_sec += is_ppoll ? ts->tv_sec : timeout / 1000;
+		end.tv_nsec += is_ppoll ? ts->tv_nsec : (timeout % 1000) * 1000000L;
+		if (end.tv_nsec >= 1000000000L) {
+			end.tv_nsec -= 1000000000L;
+			end.tv_sec++;
+		}
+	}
+	if (wait && budget) {
+		r = poll_real(fds, n, &zero, 0, sigmask, is_ppoll);
+		if (r < 0 || (r > 0 && (!drop_hung(fds, n, sv) || any_revents(fds, n))))
+			return r;
+		/* Messages arriving back to back: spin before sleeping. */
+		spin_for_message(spin, nspin, budget);
+	}
+	for (;;) {
+		left = finite && wait ? ts_left(&end) : zero;
+		r = poll_real(fds, n, finite ? &left : NULL,
+			      finite ? (int)(left.tv_sec * 1000 +
+					     (left.tv_nsec + 999999) / 1000000) : -1,
+			      sigmask, is_ppoll);
+		if (r <= 0 || !drop_hung(fds, n, sv) || any_revents(fds, n))
+			return r;
+		if (finite && !left.tv_sec && !left.tv_nsec)
+			return 0;
+	}
 }
 
 int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
@@ -99,19 +200,11 @@ int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	}
 	if (now) {
 		r = poll_real(fds, n, &zero, 0, sigmask, is_ppoll);
+		if (r > 0)
+			drop_hung(fds, n, sv);
 	} else {
-		bool wait = is_ppoll ? (!ts || ts->tv_sec || ts->tv_nsec) : timeout != 0;
-
-		/* Messages arriving back to back: spin before sleeping. */
-		if (wait && budget) {
-			r = poll_real(fds, n, &zero, 0, sigmask, is_ppoll);
-			if (r == 0 && spin_for_message(spin, nspin, budget))
-				r = -2;
-		} else {
-			r = -2;
-		}
-		if (r == -2 || (r == 0 && wait))
-			r = poll_real(fds, n, ts, timeout, sigmask, is_ppoll);
+		r = poll_wait(fds, n, sv, ts, timeout, sigmask, is_ppoll, spin, nspin,
+			      budget);
 	}
 	for (i = 0; i < n; i++) {
 		fds[i].fd = sv[i].fd;
