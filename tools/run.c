@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `uffd run [--engine=auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]`
+ * `uffd run [--engine=auto|kernel|emulated] [--deny-kernel] [--force] [--]
+ *  PROGRAM [ARGS...]`
  *
  * Runs an unmodified program with libuffd-preload.so in LD_PRELOAD, so
  * that its userfaultfd(2) calls, opens of /dev/userfaultfd and uffd ioctls
  * go through libuffd (docs/preload.md).  The program replaces this
  * process: its exit status is the program's.
+ *
+ * A program the shim cannot enter (statically linked, another ELF class,
+ * set-user-ID: tools/run_check.c) is refused with one line saying why and
+ * what to do, status 126: run, it would silently do without libuffd.
+ * --force runs it all the same, after that line as a warning.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "run_check.h"
 
 #define PRELOAD "libuffd-preload.so"
 
@@ -59,14 +67,15 @@ static void asan_opts(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: uffd run [--engine=auto|kernel|emulated] "
-			"[--deny-kernel] [--] PROGRAM [ARGS...]\n");
+			"[--deny-kernel] [--force] [--] PROGRAM [ARGS...]\n");
 	return EXIT_USAGE;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	char path[PATH_MAX], *pre;
+	char path[PATH_MAX], why[160], *pre;
 	const char *lib, *old;
+	bool force = false;
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
@@ -81,6 +90,8 @@ int cmd_run(int argc, char **argv)
 			setenv("UFFD_ENGINE", e, 1);
 		} else if (!strcmp(argv[i], "--deny-kernel")) {
 			setenv("UFFD_DENY_KERNEL", "1", 1);
+		} else if (!strcmp(argv[i], "--force")) {
+			force = true;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage();
 			return 0;
@@ -90,6 +101,13 @@ int cmd_run(int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage();
+	if (run_check_program(argv[i], why, sizeof(why))) {
+		fprintf(stderr, "uffd run: %s%s %s (%s)\n", force ? "warning: " : "",
+			argv[i], why, force ? "--force: running it without libuffd" :
+			"not run; --force runs it without libuffd");
+		if (!force)
+			return 126;
+	}
 	lib = find_preload(path, sizeof(path));
 	if (!lib) {
 		fprintf(stderr, "uffd run: cannot find %s (set UFFD_PRELOAD_PATH)\n",
