@@ -31,6 +31,11 @@ __attribute__((constructor(101))) void real_init(void)
 	RESOLVE(poll);
 	RESOLVE(ppoll);
 	RESOLVE(epoll_ctl);
+	RESOLVE(epoll_wait);
+	RESOLVE(epoll_pwait);
+	RESOLVE(epoll_pwait2);
+	RESOLVE(select);
+	RESOLVE(pselect);
 	RESOLVE(sigaction);
 	RESOLVE(signal);
 	RESOLVE(sigprocmask);

@@ -58,6 +58,7 @@
 #include <sys/types.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/uio.h>
 #include "internal.h"
 
@@ -340,10 +341,18 @@ void emu_fd_remember(int fd, uint32_t idx);	/* @fd names it too */
 void emu_fd_closed(uint32_t idx);		/* a descriptor of it was closed */
 int emu_fd_close(int fd, uint32_t idx);
 /* poll.c: readiness of sets holding emulated uffds. */
+int uffd_poll_err(struct emu_ctx *ctx, int fd);
 int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	     int timeout, const sigset_t *sigmask, bool is_ppoll);
+int emu_select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv,
+	       const struct timespec *ts, const sigset_t *sigmask, bool is_pselect);
+/* epoll.c: epoll sets holding emulated uffds. */
+extern _Atomic int ep_nrec;
 int emu_epoll_ctl(int epfd, int op, int fd, uint32_t idx,
 		  const struct epoll_event *ev);
+int emu_epoll_wait(int epfd, struct epoll_event *ev, int max,
+		   const struct timespec *ts, const sigset_t *sigmask, int how);
+void emu_epoll_forget_epfd(int epfd);
 /* mm.c: the process's memory calls, keeping the page-state table right. */
 void *emu_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int emu_munmap(void *addr, size_t len);

@@ -115,6 +115,8 @@ UFFD_EXPORT int close(int fd)
 
 	if (preload_close_hook)
 		preload_close_hook(fd);
+	if (unlikely(atomic_load_explicit(&ep_nrec, memory_order_relaxed)))
+		emu_epoll_forget_epfd(fd);	/* an epoll set with uffds in it */
 	kernel_engine.forget_fd(fd);
 	if (likely(!idx))
 		return REAL(close)(fd);
@@ -154,14 +156,30 @@ static int dup_to(int oldfd, int newfd, int flags, bool three)
 	return r;
 }
 
+/* dup2()/dup3() onto an epoll descriptor close that epoll set. */
+static void dup_onto(int oldfd, int newfd, int r)
+{
+	if (unlikely(atomic_load_explicit(&ep_nrec, memory_order_relaxed)) &&
+	    r >= 0 && oldfd != newfd)
+		emu_epoll_forget_epfd(newfd);
+}
+
 UFFD_EXPORT int dup2(int oldfd, int newfd)
 {
-	return dup_to(oldfd, newfd, 0, false);
+	int r = dup_to(oldfd, newfd, 0, false), e = errno;
+
+	dup_onto(oldfd, newfd, r);
+	errno = e;
+	return r;
 }
 
 UFFD_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
-	return dup_to(oldfd, newfd, flags, true);
+	int r = dup_to(oldfd, newfd, flags, true), e = errno;
+
+	dup_onto(oldfd, newfd, r);
+	errno = e;
+	return r;
 }
 
 static int fcntl_common(int fd, int cmd, void *arg)
