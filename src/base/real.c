@@ -66,4 +66,8 @@ __attribute__((constructor(101))) void real_init(void)
 	RESOLVE(lstat);
 	RESOLVE(fstatat);
 	RESOLVE(statx);
+	RESOLVE(lseek);
+	RESOLVE(readlink);
+	RESOLVE(readlinkat);
+	RESOLVE(fopen);
 }

@@ -59,6 +59,7 @@
 #include <poll.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include "internal.h"
 
@@ -178,6 +179,7 @@ struct emu_ctx {
 	_Atomic int user_fd;		/* the read end as handed out (hint) */
 	dev_t rdev;			/* identity of the read end */
 	ino_t rino;
+	struct timespec born;		/* creation: the uffd's inode times (fdview.c) */
 	struct emu_shared *sh;
 	_Atomic uint64_t rtt_ns;	/* recent fault round trip, for spinning */
 	/* What spinning cost and bought (uffd bench reports it). */
@@ -346,6 +348,12 @@ int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	     int timeout, const sigset_t *sigmask, bool is_ppoll);
 int emu_select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv,
 	       const struct timespec *ts, const sigset_t *sigmask, bool is_pselect);
+/* fdview.c: an emulated uffd seen as a file (fstat, lseek, /proc). */
+#define EMU_UFFD_LINK	"anon_inode:[userfaultfd]"
+int emu_fd_stat(uint32_t idx, int fd, struct stat *st);
+int emu_fd_statx(uint32_t idx, int fd, unsigned int mask, struct statx *stx);
+int emu_fd_fdinfo(uint32_t idx, int fd);	/* a descriptor to read it from */
+int emu_proc_fd(const char *path, bool *info);
 /* epoll.c: epoll sets holding emulated uffds. */
 extern _Atomic int ep_nrec;
 int emu_epoll_ctl(int epfd, int op, int fd, uint32_t idx,

@@ -442,8 +442,9 @@ static int recv_fds(int sock, void *buf, size_t len, int *fds, int max)
  */
 static int remote_connect(dev_t dev, ino_t ino, int *connp,
 			  struct emu_shared **queue, void **staging, int *flags,
-			  pid_t *owner, int *wfd)
+			  pid_t *owner, int *wfd, struct timespec *born)
 {
+	struct stat qst;
 	struct sockaddr_un sa;
 	socklen_t len = rpc_addr(&sa, dev, ino);
 	struct rpc_hello hello = { RPC_MAGIC, RPC_VERSION, RPC_HELLO };
@@ -475,6 +476,8 @@ static int remote_connect(dev_t dev, ino_t ino, int *connp,
 		err = -EPROTONOSUPPORT;
 		goto out;
 	}
+	if (born && !real_fstat(fds[0], &qst))
+		*born = qst.st_mtim;	/* the uffd's times (fdview.c) */
 	if (queue && !*queue) {
 		q = real_mmap(NULL, rep.queue_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 fds[0], 0);
@@ -616,7 +619,7 @@ static int ensure_connected(struct emu_ctx *ctx)
 	if (ctx->conn >= 0)
 		return 0;
 	return remote_connect(ctx->rdev, ctx->rino, &ctx->conn, &q, &ctx->staging,
-			      &flags, &owner, &ctx->wfd);
+			      &flags, &owner, &ctx->wfd, NULL);
 }
 
 int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg)
@@ -727,6 +730,7 @@ bool emu_adopt(int fd)
 	struct emu_shared *q = NULL;
 	struct emu_ctx *ctx;
 	void *staging = NULL;
+	struct timespec born = { 0, 0 };
 	struct stat st;
 	sigset_t saved;
 	int conn, flags, err, wfd = -1;
@@ -737,7 +741,7 @@ bool emu_adopt(int fd)
 	if ((real_fcntl(fd, F_GETFL, 0) & O_ACCMODE) != O_RDONLY)
 		return false;
 	err = remote_connect(st.st_dev, st.st_ino, &conn, &q, &staging, &flags,
-			     &owner, &wfd);
+			     &owner, &wfd, &born);
 	if (err)
 		return false;
 	emu_lock_acquire(&saved);
@@ -758,6 +762,7 @@ bool emu_adopt(int fd)
 	ctx->sh = q;
 	ctx->rdev = st.st_dev;
 	ctx->rino = st.st_ino;
+	ctx->born = born;
 	ctx->remote = true;
 	ctx->conn = conn;
 	ctx->staging = staging;

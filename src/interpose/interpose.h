@@ -12,10 +12,15 @@
 #ifndef LIBUFFD_INTERPOSE_H
 #define LIBUFFD_INTERPOSE_H
 
+#include <stdbool.h>
+#include <sys/types.h>
 #include "emu/emu.h"
 #include "base/real.h"
 
 /* preload.c, in libuffd-preload.so only: a stand-in device was closed. */
 void preload_close_hook(int fd) __attribute__((weak));
+/* preload.c, in libuffd-preload.so only: is @path /dev/userfaultfd? */
+bool preload_open_device(int dirfd, const char *path, int flags, mode_t mode,
+			 int *fd) __attribute__((weak));
 
 #endif

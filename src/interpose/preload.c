@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -146,61 +147,17 @@ static int open_device(int dirfd, const char *path, int flags, mode_t mode)
 	return -1;
 }
 
-UFFD_EXPORT int open(const char *path, int flags, ...)
+/*
+ * The library's open interposers (src/interpose/proc.c) ask this first:
+ * true when @path is the device, *fd then being the answer.
+ */
+bool preload_open_device(int dirfd, const char *path, int flags, mode_t mode,
+			 int *fd)
 {
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (unlikely(is_dev_path(path)))
-		return open_device(AT_FDCWD, path, flags, mode);
-	return REAL(open)(path, flags, mode);
-}
-
-UFFD_EXPORT int open64(const char *path, int flags, ...)
-	__attribute__((alias("open")));
-
-UFFD_EXPORT int openat(int dirfd, const char *path, int flags, ...)
-{
-	mode_t mode = 0;
-	va_list ap;
-
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (unlikely(is_dev_path(path)))
-		return open_device(dirfd, path, flags, mode);
-	return REAL(openat)(dirfd, path, flags, mode);
-}
-
-UFFD_EXPORT int openat64(int dirfd, const char *path, int flags, ...)
-	__attribute__((alias("openat")));
-
-/* _FORTIFY_SOURCE's entry points (flags without O_CREAT). */
-UFFD_EXPORT int __open_2(const char *path, int flags)
-{
-	return open(path, flags);
-}
-
-UFFD_EXPORT int __open64_2(const char *path, int flags)
-{
-	return open(path, flags);
-}
-
-UFFD_EXPORT int __openat_2(int dirfd, const char *path, int flags)
-{
-	return openat(dirfd, path, flags);
-}
-
-UFFD_EXPORT int __openat64_2(int dirfd, const char *path, int flags)
-{
-	return openat(dirfd, path, flags);
+	if (likely(!is_dev_path(path)))
+		return false;
+	*fd = open_device(dirfd, path, flags, mode);
+	return true;
 }
 
 /* ---- ioctl ---------------------------------------------------------------------- */
