@@ -23,9 +23,10 @@
  *
  * Not covered: an epoll set polled itself (poll(), select() or another
  * epoll set on the epoll descriptor) sees the pipe, not this; records are
- * found by epoll descriptor number, so a dup of an epoll descriptor waits
- * without them; at most EP_MAX records (beyond, a registration is the
- * pipe's, as before).
+ * found by epoll descriptor number, so through a dup of the epoll
+ * descriptor a record reports only when its pipe wakes (a message
+ * arrived), nothing for a blocking uffd; at most EP_MAX records (beyond, a
+ * registration is the pipe's, as before).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -229,8 +230,18 @@ static int translate(int epfd, struct epoll_event *ev, int n, int max)
 			ev[k++] = ev[i];
 			continue;
 		}
-		if (!r->used || r->epfd != epfd)
+		if (!r->used)
 			continue;
+		if (r->epfd != epfd) {
+			/* The set through a dup of its descriptor: a wake-up only. */
+			uint32_t rv = rec_revents(r);
+
+			if (rv) {
+				ev[k].events = rv;
+				ev[k++].data = r->data;
+			}
+			continue;
+		}
 		if (ev[i].events & EPOLLHUP) {
 			/* Its memory is gone and no write end is held (remote.c). */
 			REAL(epoll_ctl)(epfd, EPOLL_CTL_DEL, r->fd, NULL);
@@ -266,24 +277,35 @@ static int translate(int epfd, struct epoll_event *ev, int n, int max)
  * milliseconds) and epoll_pwait2() on a set holding records.  @ts NULL:
  * for ever.
  */
+static bool any_tag(const struct epoll_event *ev, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (tag_rec(ev[i].data.u64))
+			return true;
+	return false;
+}
+
 int emu_epoll_wait(int epfd, struct epoll_event *ev, int max,
 		   const struct timespec *ts, const sigset_t *sigmask, int ms_based)
 {
 	struct timespec zero = { 0, 0 }, left;
 	struct deadline d;
 	sigset_t saved;
-	bool listed;
+	bool mine, listed;
 	int n;
 
-	if (!(atomic_load(&ep_bits) & ep_bit(epfd)))
-		return ms_based || !ts ? REAL(epoll_pwait)(epfd, ev, max, ts ? ts_ms_up(ts) : -1,
-							  sigmask)
-				       : REAL(epoll_pwait2)(epfd, ev, max, ts, sigmask);
 	deadline_ts(&d, ts);
 	for (;;) {
-		lock_acquire(&ep_lock, &saved);
-		listed = any_listed(epfd);
-		lock_release(&ep_lock, &saved);
+		/* Records of this set (or, below, tags seen through a dup of it). */
+		mine = atomic_load(&ep_bits) & ep_bit(epfd);
+		listed = false;
+		if (mine) {
+			lock_acquire(&ep_lock, &saved);
+			listed = any_listed(epfd);
+			lock_release(&ep_lock, &saved);
+		}
 		left = d.finite ? deadline_left(&d) : zero;
 		if (listed)
 			n = REAL(epoll_pwait)(epfd, ev, max, 0, sigmask);
@@ -292,7 +314,7 @@ int emu_epoll_wait(int epfd, struct epoll_event *ev, int max,
 					      sigmask);
 		else
 			n = REAL(epoll_pwait2)(epfd, ev, max, &left, sigmask);
-		if (n < 0)
+		if (n < 0 || (!mine && !any_tag(ev, n)))
 			return n;
 		lock_acquire(&ep_lock, &saved);
 		n = translate(epfd, ev, n, max);
