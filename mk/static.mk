@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # `uffd run` refuses a program the preload shim cannot enter, such as a
 # statically linked one (tools/run_check.c).  t_preload_cannot_enter runs
 # test/static_hello.c built with -static, when the C library's static
