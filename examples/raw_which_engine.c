@@ -8,7 +8,8 @@
  * Creates a userfaultfd with userfaultfd(2) (default) or through
  * /dev/userfaultfd and USERFAULTFD_IOC_NEW, completes the UFFDIO_API
  * handshake, and prints one word telling what the descriptor is, from
- * /proc/self/fd/N alone:
+ * /proc/self/fd/N alone, read with a raw readlink system call -- the C
+ * library's readlink() of an emulated uffd answers as the kernel's would:
  *
  *	kernel     anon_inode:[userfaultfd]  the kernel's userfaultfd
  *	emulated   pipe:[...]                libuffd's emulated engine (under
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, link, sizeof(link) - 1);
+	n = syscall(SYS_readlinkat, AT_FDCWD, path, link, sizeof(link) - 1);
 	if (n < 0) {
 		fprintf(stderr, "raw_which_engine: readlink %s: %s\n", path,
 			strerror(errno));

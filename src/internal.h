@@ -71,7 +71,8 @@ extern const struct engine_ops emu_engine;	/* src/emu/ */
  * same names (a sanitizer runtime, say) would otherwise keep them out.
  */
 extern const char interpose_fd_linked, interpose_poll_linked,
-	interpose_signal_linked, interpose_mm_linked, interpose_open_linked;
+	interpose_signal_linked, interpose_mm_linked, interpose_open_linked,
+	interpose_stat_linked, interpose_proc_linked;
 
 /* diag.c: per-thread explanation of the last failed uffd_open*(). */
 void diag_clear(void);

@@ -30,7 +30,8 @@ bool auto_prefers_full;
 /* Every program that can open a uffd gets the interposers (internal.h). */
 __attribute__((used)) static const char *const interposers[] = {
 	&interpose_fd_linked, &interpose_poll_linked, &interpose_signal_linked,
-	&interpose_mm_linked, &interpose_open_linked,
+	&interpose_mm_linked, &interpose_open_linked, &interpose_stat_linked,
+	&interpose_proc_linked,
 };
 
 /* The kernel engine, unless UFFD_DENY_KERNEL makes it look blocked. */

@@ -1,8 +1,6 @@
 /*
  * epoll on an initialized uffd without O_NONBLOCK reports EPOLLERR
  * (level-triggered, every time), even with only EPOLLIN requested.
- * Known divergence of the emulated engine (docs/emulated-engine.md):
- * epoll readiness comes from its pipe, which has no error state.
  */
 #include "harness.h"
 #include <sys/epoll.h>
@@ -13,9 +11,6 @@ int main(void)
 	int fd, ep, i;
 
 	t_init(60);
-	if (!strcmp(t_engine_name, "emulated"))
-		t_skip("documented divergence: epoll on a blocking emulated uffd "
-		       "does not report EPOLLERR");
 	fd = t_open_api(O_CLOEXEC, 0);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	CHECK(ep >= 0);

@@ -1,19 +1,27 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `uffd run [--engine auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]`
+ * `uffd run [--engine auto|kernel|emulated] [--deny-kernel] [--force] [--]
+ *  PROGRAM [ARGS...]`
  *
  * Runs an unmodified program with libuffd-preload.so in LD_PRELOAD, so
  * that its userfaultfd(2) calls, opens of /dev/userfaultfd and uffd ioctls
  * go through libuffd (docs/preload.md).  The program replaces this
  * process: its exit status is the program's.
+ *
+ * A program the shim cannot enter (statically linked, another ELF class,
+ * set-user-ID: tools/run_check.c) is refused with one line saying why and
+ * what to do, status 126: run, it would silently do without libuffd.
+ * --force runs it all the same, after that line as a warning.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "run_check.h"
 
 #define PRELOAD "libuffd-preload.so"
 
@@ -59,14 +67,18 @@ static void asan_opts(void)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: uffd run [--engine auto|kernel|emulated] [--deny-kernel] "
-		"[--] PROGRAM [ARGS...]\n"
+		"[--force] [--] PROGRAM [ARGS...]\n"
 		"  --engine E     the engine for the program's userfaultfds (also "
 		"--engine=E);\n"
 		"                 default: $UFFD_ENGINE, else auto\n"
-		"  --deny-kernel  make the kernel engine look blocked (UFFD_DENY_KERNEL=1)\n");
+		"  --deny-kernel  make the kernel engine look blocked (UFFD_DENY_KERNEL=1)\n"
+		"  --force        run a program the preload shim cannot enter "
+		"(static, foreign ELF)\n");
 }
 
-/* --engine E (or =E), --deny-kernel: into the environment the program gets. */
+static bool force;
+
+/* --engine E (or =E), --deny-kernel, --force. */
 static int run_option(int argc, char **argv, int *i)
 {
 	const char *arg = argv[*i];
@@ -86,18 +98,29 @@ static int run_option(int argc, char **argv, int *i)
 		setenv("UFFD_DENY_KERNEL", "1", 1);
 		return 0;
 	}
+	if (!strcmp(arg, "--force")) {
+		force = true;
+		return 0;
+	}
 	return -1;
 }
 
 int cmd_run(int argc, char **argv)
 {
-	char path[PATH_MAX], *pre;
+	char path[PATH_MAX], why[160], *pre;
 	const char *lib, *old;
 	int i, status;
 
 	i = program_args("run", argc, argv, run_option, usage, &status);
 	if (i < 0)
 		return status;
+	if (run_check_program(argv[i], why, sizeof(why))) {
+		fprintf(stderr, "uffd run: %s%s %s (%s)\n", force ? "warning: " : "",
+			argv[i], why, force ? "--force: running it without libuffd" :
+			"not run; --force runs it without libuffd");
+		if (!force)
+			return 126;
+	}
 	lib = find_preload(path, sizeof(path));
 	if (!lib) {
 		fprintf(stderr, "uffd run: cannot find %s (set UFFD_PRELOAD_PATH)\n",

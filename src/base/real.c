@@ -31,6 +31,11 @@ __attribute__((constructor(101))) void real_init(void)
 	RESOLVE(poll);
 	RESOLVE(ppoll);
 	RESOLVE(epoll_ctl);
+	RESOLVE(epoll_wait);
+	RESOLVE(epoll_pwait);
+	RESOLVE(epoll_pwait2);
+	RESOLVE(select);
+	RESOLVE(pselect);
 	RESOLVE(sigaction);
 	RESOLVE(signal);
 	RESOLVE(sigprocmask);
@@ -61,4 +66,8 @@ __attribute__((constructor(101))) void real_init(void)
 	RESOLVE(lstat);
 	RESOLVE(fstatat);
 	RESOLVE(statx);
+	RESOLVE(lseek);
+	RESOLVE(readlink);
+	RESOLVE(readlinkat);
+	RESOLVE(fopen);
 }

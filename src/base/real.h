@@ -20,7 +20,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -44,6 +46,13 @@ struct real_fns {
 	int (*ppoll)(struct pollfd *, nfds_t, const struct timespec *,
 		     const sigset_t *);
 	int (*epoll_ctl)(int, int, int, struct epoll_event *);
+	int (*epoll_wait)(int, struct epoll_event *, int, int);
+	int (*epoll_pwait)(int, struct epoll_event *, int, int, const sigset_t *);
+	int (*epoll_pwait2)(int, struct epoll_event *, int, const struct timespec *,
+			    const sigset_t *);
+	int (*select)(int, fd_set *, fd_set *, fd_set *, struct timeval *);
+	int (*pselect)(int, fd_set *, fd_set *, fd_set *, const struct timespec *,
+		       const sigset_t *);
 	/* signals (src/interpose/signal.c) */
 	int (*sigaction)(int, const struct sigaction *, struct sigaction *);
 	sighandler_t (*signal)(int, sighandler_t);
@@ -78,6 +87,11 @@ struct real_fns {
 	int (*lstat)(const char *, struct stat *);
 	int (*fstatat)(int, const char *, struct stat *, int);
 	int (*statx)(int, const char *, int, unsigned int, struct statx *);
+	/* the descriptor as a file (src/interpose/stat.c, proc.c) */
+	off_t (*lseek)(int, off_t, int);
+	ssize_t (*readlink)(const char *, char *, size_t);
+	ssize_t (*readlinkat)(int, const char *, char *, size_t);
+	FILE *(*fopen)(const char *, const char *);
 };
 
 extern struct real_fns real;
@@ -110,6 +124,11 @@ static inline ssize_t real_pwrite(int fd, const void *buf, size_t n, off_t off)
 static inline int real_open(const char *path, int flags)
 {
 	return REAL(open)(path, flags);
+}
+
+static inline ssize_t real_readlink(const char *path, char *buf, size_t n)
+{
+	return REAL(readlink)(path, buf, n);
 }
 
 static inline int real_close(int fd)

@@ -275,8 +275,6 @@ int ctx_make(struct emu_ctx *ctx, int flags, int *rfd)
 	if (!(flags & O_CLOEXEC) && real_fcntl(p[0], F_SETFD, 0) < 0)
 		goto fail_errno;
 	(void)real_fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
-	if (real_fstat(p[0], &st) < 0)
-		goto fail_errno;
 	shfd = memfd_create("libuffd-queue", MFD_CLOEXEC);
 	if (shfd < 0)
 		goto fail_errno;
@@ -284,6 +282,12 @@ int ctx_make(struct emu_ctx *ctx, int flags, int *rfd)
 		goto fail_errno;
 	sh = real_mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED, shfd, 0);
 	if (sh == MAP_FAILED)
+		goto fail_errno;
+	/* The memfd's times stay those of its creation: every process sees them. */
+	if (real_fstat(shfd, &st) < 0)
+		goto fail_errno;
+	ctx->born = st.st_mtim;
+	if (real_fstat(p[0], &st) < 0)
 		goto fail_errno;
 	sh->magic = EMU_SHARED_MAGIC;
 	sh->version = EMU_SHARED_VERSION;

@@ -58,6 +58,8 @@
 #include <sys/types.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include "internal.h"
 
@@ -202,6 +204,7 @@ struct emu_ctx {
 	_Atomic int user_fd;		/* the read end as handed out (hint) */
 	dev_t rdev;			/* identity of the read end */
 	ino_t rino;
+	struct timespec born;		/* creation: the uffd's inode times (fdview.c) */
 	struct emu_shared *sh;
 	_Atomic uint64_t rtt_ns;	/* recent fault round trip, for spinning */
 	/* What spinning cost and bought (uffd bench reports it). */
@@ -365,10 +368,24 @@ void emu_fd_remember(int fd, uint32_t idx);	/* @fd names it too */
 void emu_fd_closed(uint32_t idx);		/* a descriptor of it was closed */
 int emu_fd_close(int fd, uint32_t idx);
 /* poll.c: readiness of sets holding emulated uffds. */
+int uffd_poll_err(struct emu_ctx *ctx, int fd);
 int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	     int timeout, const sigset_t *sigmask, bool is_ppoll);
+int emu_select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv,
+	       const struct timespec *ts, const sigset_t *sigmask, bool is_pselect);
+/* fdview.c: an emulated uffd seen as a file (fstat, lseek, /proc). */
+#define EMU_UFFD_LINK	"anon_inode:[userfaultfd]"
+int emu_fd_stat(uint32_t idx, int fd, struct stat *st);
+int emu_fd_statx(uint32_t idx, int fd, unsigned int mask, struct statx *stx);
+int emu_fd_fdinfo(uint32_t idx, int fd);	/* a descriptor to read it from */
+int emu_proc_fd(const char *path, bool *info);
+/* epoll.c: epoll sets holding emulated uffds. */
+extern _Atomic int ep_nrec;
 int emu_epoll_ctl(int epfd, int op, int fd, uint32_t idx,
 		  const struct epoll_event *ev);
+int emu_epoll_wait(int epfd, struct epoll_event *ev, int max,
+		   const struct timespec *ts, const sigset_t *sigmask, int how);
+void emu_epoll_forget_epfd(int epfd);
 /* mm.c: the process's memory calls, keeping the page-state table right. */
 void *emu_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int emu_munmap(void *addr, size_t len);
@@ -388,6 +405,7 @@ int op_copy_from(struct emu_ctx *ctx, void *arg, const void *data,
 int op_zeropage(struct emu_ctx *ctx, void *arg);
 uint64_t emu_features(void);
 void register_again(uint32_t ctx_index, uintptr_t s, uintptr_t e, uint32_t word);
+void register_moved(uint32_t ctx_index, uintptr_t s, uintptr_t e);
 int op_poison(struct emu_ctx *ctx, void *arg);
 int op_move(struct emu_ctx *ctx, void *arg);
 int op_writeprotect(struct emu_ctx *ctx, void *arg);
@@ -485,6 +503,8 @@ int vma_kind(const struct vma *v, uint32_t *kind);
 int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 	      uintptr_t e, bool shared);
 void fspan_drop(uintptr_t s, uintptr_t e);
+void fspan_remap(uintptr_t os, uintptr_t oe, uintptr_t ns, uintptr_t ne,
+		 bool keep_old);
 bool shm_cached(uintptr_t a);
 long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		 bool zero);

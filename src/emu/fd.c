@@ -64,12 +64,18 @@ ssize_t emu_fd_readv(uint32_t idx, int fd, const struct iovec *iov, int iovcnt,
 	return r;
 }
 
-/* @fd no longer names context @idx (about to be closed or replaced). */
+/*
+ * @fd no longer names context @idx (about to be closed or replaced).
+ * ctx->nfds counts this process's descriptors of a context: a context
+ * another process owns is let go when the last one is closed.
+ */
 void emu_fd_forget(int fd, uint32_t idx)
 {
 	struct emu_ctx *ctx = ctx_get(idx);
 	int expect = fd;
 
+	if (ctx && fdtab_get(fd) == idx)
+		atomic_fetch_sub(&ctx->nfds, 1);
 	fdtab_set(fd, 0);
 	if (ctx)
 		atomic_compare_exchange_strong(&ctx->user_fd, &expect, -1);
@@ -81,6 +87,8 @@ void emu_fd_remember(int fd, uint32_t idx)
 	struct emu_ctx *ctx = ctx_get(idx);
 	int expect = -1;
 
+	if (ctx && fdtab_get(fd) != idx)
+		atomic_fetch_add(&ctx->nfds, 1);
 	fdtab_set(fd, idx);
 	if (ctx)
 		atomic_compare_exchange_strong(&ctx->user_fd, &expect, fd);

@@ -78,10 +78,14 @@ static void atfork_parent(void)
 	for (k = 0; k < n; k++) {
 		struct emu_ctx *c = plans[k].child;
 
-		/* Our view of the child's uffd: its memory is the child's. */
-		real_close(c->wfd);
+		/*
+		 * Our view of the child's uffd: its memory is the child's.  We
+		 * keep a write end of its pipe, never written: when the child
+		 * is gone the descriptor does not hang up but is simply never
+		 * ready, as a kernel uffd whose mm exited (remote.c, HELLO).
+		 */
 		real_close(c->shfd);
-		c->wfd = c->shfd = -1;
+		c->shfd = -1;
 		c->remote = true;
 		c->conn = -1;
 		atomic_store(&c->state, CTX_LIVE);
@@ -160,9 +164,7 @@ static void atfork_child(void)
 			continue;
 		if (!ctx->remote)
 			pages_unregister_all(ctx, true);
-		if (ctx->wfd >= 0)
-			real_close(ctx->wfd);
-		ctx->wfd = -1;
+		/* ctx->wfd stays: a write end we never write (see atfork_parent). */
 		/* The owner's connections are the parent's; ours is our own. */
 		remote_close_all(ctx);
 		if (ctx->conn >= 0)

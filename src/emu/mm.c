@@ -535,7 +535,18 @@ void *emu_mremap(void *old, size_t old_size, size_t new_size, int flags,
 		struct uffd_msg m;
 
 		ra.ns = (uintptr_t)r;
+		/* MREMAP_FIXED over registered pages: they were unmapped. */
+		if (any_registered(ra.ns, ra.ns + page_up(new_size)))
+			for_each_run(ra.ns, ra.ns + page_up(new_size), forget_run, NULL);
+		fspan_drop(ra.ns, ra.ns + page_up(new_size));
 		remap_move(&ra, moved);
+		if (ra.keep) {
+			register_moved(ra.ctx, ra.ns, ra.ns + moved);
+			fspan_remap(os, oe, ra.ns, ra.ns + page_up(new_size),
+				    flags & MREMAP_DONTUNMAP);
+		} else {
+			fspan_drop(os, oe);
+		}
 		/* Moved and grown: the tail of the moved VMA is registered too. */
 		if (ra.keep && page_up(new_size) > moved)
 			register_again(ra.ctx, ra.ns + moved, ra.ns + page_up(new_size),
@@ -567,11 +578,13 @@ void *emu_mremap(void *old, size_t old_size, size_t new_size, int flags,
 		/* Grown in place: the new tail inherits the registration. */
 		for_each_run(os, oe, release_run_busy, NULL);
 		register_again(ra.ctx, oe, os + page_up(new_size), ra.word);
+		fspan_remap(os, oe, os, os + page_up(new_size), true);
 	} else {
 		uintptr_t ne = os + page_up(new_size);
 
 		/* Shrunk: the tail is unmapped. */
 		for_each_run(ne, oe, forget_run, NULL);
+		fspan_drop(ne, oe);
 		for_each_run(os, ne, release_run_busy, NULL);
 		if (ne < oe && ctx_wants(ra.ctx, UFFD_FEATURE_EVENT_UNMAP)) {
 			struct uffd_msg m;

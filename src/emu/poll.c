@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * poll(), ppoll() and epoll_ctl() over sets that hold emulated uffds
- * (called by src/interpose/poll.c when one of the descriptors is ours).
+ * poll(), ppoll(), select() and pselect() over sets that hold emulated
+ * uffds (called by src/interpose/poll.c when one of the descriptors is
+ * ours); epoll is in epoll.c.
  *
  * The kernel's userfaultfd_poll(): POLLERR before UFFDIO_API and for a
  * descriptor without O_NONBLOCK, else POLLIN when a message is queued.  The
@@ -14,7 +15,25 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include "emu/emu.h"
+#include "emu/deadline.h"
 #include "base/real.h"
+
+/*
+ * What the kernel's userfaultfd_poll() says before it looks at the queue:
+ * POLLERR before UFFDIO_API and for a descriptor without O_NONBLOCK (the
+ * flags of @fd, or the creation flags when @fd is -1), else 0 -- and then
+ * the queue decides, once the tokens of withdrawn messages are drained.
+ */
+int uffd_poll_err(struct emu_ctx *ctx, int fd)
+{
+	int fl = fd >= 0 ? REAL(fcntl)(fd, F_GETFL) : ctx->flags;
+
+	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED) || !(fl & O_NONBLOCK))
+		return POLLERR;
+	if (fd >= 0)
+		queue_drain_stale(ctx, fd);
+	return 0;
+}
 
 /*
  * The immediate revents for a uffd, or 0 to let the pipe answer (then
@@ -23,17 +42,16 @@
 static int uffd_poll_now(int fd, uint32_t idx, struct emu_ctx **ctxp)
 {
 	struct emu_ctx *ctx = ctx_acquire(idx);
-	int fl;
+	int r;
 
 	*ctxp = NULL;
 	if (!ctx)
 		return POLLNVAL;
-	fl = REAL(fcntl)(fd, F_GETFL);
-	if (!(ctx_features(ctx) & EMU_FEAT_INITIALIZED) || !(fl & O_NONBLOCK)) {
+	r = uffd_poll_err(ctx, fd);
+	if (r) {
 		ctx_put(ctx);
-		return POLLERR;
+		return r;
 	}
-	queue_drain_stale(ctx, fd);
 	*ctxp = ctx;
 	return 0;
 }
@@ -52,6 +70,75 @@ static int poll_real(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 {
 	return is_ppoll ? REAL(ppoll)(fds, n, ts, sigmask)
 			: REAL(poll)(fds, n, timeout);
+}
+
+/*
+ * A uffd whose pipe hung up has lost its memory (every write end is gone:
+ * its owner exited, and this process holds none -- remote.c says when).
+ * The kernel's uffd then never becomes ready: take it out of the set for
+ * the rest of the call.  True when one was taken out.
+ */
+static bool drop_hung(struct pollfd *fds, nfds_t n, const struct poll_save *sv)
+{
+	bool any = false;
+	nfds_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!sv[i].ctx || fds[i].fd < 0 || !(fds[i].revents & POLLHUP))
+			continue;
+		fds[i].fd = -1;
+		fds[i].revents = 0;
+		any = true;
+	}
+	return any;
+}
+
+static bool any_revents(const struct pollfd *fds, nfds_t n)
+{
+	nfds_t i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i].revents)
+			return true;
+	return false;
+}
+
+/*
+ * The waiting part of emu_poll(): spin while messages arrive back to
+ * back, then the C library's poll() until something is ready or the
+ * timeout is over -- never 0 before it, as the kernel's: a hung-up uffd is
+ * dropped and the wait goes on with the time left.
+ */
+static int poll_wait(struct pollfd *fds, nfds_t n, const struct poll_save *sv,
+		     const struct timespec *ts, int timeout,
+		     const sigset_t *sigmask, bool is_ppoll,
+		     struct emu_ctx **spin, int nspin, uint64_t budget)
+{
+	bool wait = is_ppoll ? (!ts || ts->tv_sec || ts->tv_nsec) : timeout != 0;
+	struct timespec zero = { 0, 0 }, left;
+	struct deadline d;
+	int r;
+
+	if (is_ppoll)
+		deadline_ts(&d, ts);
+	else
+		deadline_ms(&d, timeout);
+	if (wait && budget) {
+		r = poll_real(fds, n, &zero, 0, sigmask, is_ppoll);
+		if (r < 0 || (r > 0 && (!drop_hung(fds, n, sv) || any_revents(fds, n))))
+			return r;
+		/* Messages arriving back to back: spin before sleeping. */
+		spin_for_message(spin, nspin, budget);
+	}
+	for (;;) {
+		left = d.finite ? deadline_left(&d) : zero;
+		r = poll_real(fds, n, d.finite ? &left : NULL,
+			      d.finite ? ts_ms_up(&left) : -1, sigmask, is_ppoll);
+		if (r <= 0 || !drop_hung(fds, n, sv) || any_revents(fds, n))
+			return r;
+		if (d.finite && ts_zero(&left))
+			return 0;
+	}
 }
 
 int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
@@ -99,19 +186,11 @@ int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	}
 	if (now) {
 		r = poll_real(fds, n, &zero, 0, sigmask, is_ppoll);
+		if (r > 0)
+			drop_hung(fds, n, sv);
 	} else {
-		bool wait = is_ppoll ? (!ts || ts->tv_sec || ts->tv_nsec) : timeout != 0;
-
-		/* Messages arriving back to back: spin before sleeping. */
-		if (wait && budget) {
-			r = poll_real(fds, n, &zero, 0, sigmask, is_ppoll);
-			if (r == 0 && spin_for_message(spin, nspin, budget))
-				r = -2;
-		} else {
-			r = -2;
-		}
-		if (r == -2 || (r == 0 && wait))
-			r = poll_real(fds, n, ts, timeout, sigmask, is_ppoll);
+		r = poll_wait(fds, n, sv, ts, timeout, sigmask, is_ppoll, spin, nspin,
+			      budget);
 	}
 	for (i = 0; i < n; i++) {
 		fds[i].fd = sv[i].fd;
@@ -130,23 +209,97 @@ int emu_poll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	return r < 0 ? r : ready;
 }
 
-/*
- * epoll_ctl() of an emulated uffd: the events a uffd can report, on the
- * pipe with stale tokens drained first.
- */
-int emu_epoll_ctl(int epfd, int op, int fd, uint32_t idx,
-		  const struct epoll_event *ev)
-{
-	struct epoll_event copy = *ev;
-	struct emu_ctx *ctx;
+/* ---- select() and pselect(), through emu_poll() ------------------------ */
 
-	/* A uffd never reports writability or priority data. */
-	copy.events &= EPOLLIN | EPOLLET | EPOLLONESHOT | EPOLLEXCLUSIVE |
-		       EPOLLWAKEUP;
-	ctx = ctx_acquire(idx);
-	if (ctx) {
-		queue_drain_stale(ctx, fd);
-		ctx_put(ctx);
+/* The kernel's select() masks (fs/select.c, facts): what counts as ready. */
+#define SEL_IN	(POLLIN | POLLRDNORM | POLLRDBAND | POLLHUP | POLLERR)
+#define SEL_OUT	(POLLOUT | POLLWRNORM | POLLWRBAND | POLLERR)
+#define SEL_EX	(POLLPRI)
+
+static bool timeval_ok(const struct timeval *tv)
+{
+	return tv->tv_sec >= 0 && tv->tv_usec >= 0 && tv->tv_usec < 1000000;
+}
+
+/*
+ * select()/pselect() over sets holding an emulated uffd, as the kernel's
+ * do_select() with each descriptor asked as poll() asks it: so a uffd
+ * without O_NONBLOCK (POLLERR) is readable and writable, one with a
+ * message readable.  @n at most FD_SETSIZE (the caller checks).  select()
+ * leaves the time not slept in *@tv, as Linux does.
+ */
+int emu_select(int n, fd_set *rd, fd_set *wr, fd_set *ex, struct timeval *tv,
+	       const struct timespec *ts, const sigset_t *sigmask, bool is_pselect)
+{
+	struct pollfd fds[FD_SETSIZE];
+	struct timespec t, *tp = NULL;
+	struct deadline d;
+	int i, k = 0, r, count = 0;
+
+	if (n < 0 || (tv && !is_pselect && !timeval_ok(tv)) ||
+	    (ts && (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000L))) {
+		errno = EINVAL;
+		return -1;
 	}
-	return REAL(epoll_ctl)(epfd, op, fd, &copy);
+	if (is_pselect && ts) {
+		t = *ts;
+		tp = &t;
+	} else if (!is_pselect && tv) {
+		t.tv_sec = tv->tv_sec;
+		t.tv_nsec = tv->tv_usec * 1000L;
+		tp = &t;
+	}
+	for (i = 0; i < n; i++) {
+		short ev = 0;
+
+		if (rd && FD_ISSET(i, rd))
+			ev |= POLLIN | POLLRDNORM | POLLRDBAND;
+		if (wr && FD_ISSET(i, wr))
+			ev |= POLLOUT | POLLWRNORM | POLLWRBAND;
+		if (ex && FD_ISSET(i, ex))
+			ev |= POLLPRI;
+		if (ev)
+			fds[k++] = (struct pollfd){ i, ev, 0 };
+	}
+	deadline_ts(&d, tp);
+	r = emu_poll(fds, (nfds_t)k, tp, 0, sigmask, true);
+	if (!is_pselect && tv && d.finite) {
+		t = deadline_left(&d);
+		tv->tv_sec = t.tv_sec;
+		tv->tv_usec = t.tv_nsec / 1000;
+	}
+	if (r < 0)
+		return r;
+	for (i = 0; i < k; i++) {
+		if (fds[i].revents & POLLNVAL) {
+			errno = EBADF;
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (rd)
+			FD_CLR(i, rd);
+		if (wr)
+			FD_CLR(i, wr);
+		if (ex)
+			FD_CLR(i, ex);
+	}
+	for (i = 0; i < k; i++) {
+		int fd = fds[i].fd;
+		short re = fds[i].revents;
+
+		if ((fds[i].events & POLLIN) && (re & SEL_IN)) {
+			FD_SET(fd, rd);
+			count++;
+		}
+		if ((fds[i].events & POLLOUT) && (re & SEL_OUT)) {
+			FD_SET(fd, wr);
+			count++;
+		}
+		if ((fds[i].events & POLLPRI) && (re & SEL_EX)) {
+			FD_SET(fd, ex);
+			count++;
+		}
+	}
+	return count;
 }

@@ -395,6 +395,22 @@ void queue_drain_stale(struct emu_ctx *ctx, int fd)
 	reader_unlock(sh);
 }
 
+/*
+ * End of file on the pipe: no write end is left anywhere, so the uffd's
+ * memory is gone (its owner exited; this process holds no write end --
+ * remote.c).  The kernel's read() of such a uffd waits for good: here
+ * too, until a signal ends the wait (EINTR, or a restart with SA_RESTART:
+ * a futex wait without a timeout restarts as read() does).
+ */
+static ssize_t wait_forever(void)
+{
+	static _Atomic uint32_t never;
+
+	for (;;)
+		if (sys_futex_wait(&never, 0, NULL) < 0 && errno == EINTR)
+			return -EINTR;
+}
+
 ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
 		   bool nowait)
 {
@@ -449,7 +465,7 @@ ssize_t queue_read(struct emu_ctx *ctx, int fd, void *buf, size_t count,
 		if (r < 0)
 			return -errno;
 		if (r == 0)
-			return 0;
+			return wait_forever();
 		reader_lock(sh);
 		r = pair_tokens(sh, 1, buf, got, n);
 		if (r < 0) {

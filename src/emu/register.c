@@ -620,3 +620,16 @@ void register_again(uint32_t ctx_index, uintptr_t s, uintptr_t e, uint32_t word)
 	for (a = s; a < e; a += EMU_PAGE_SIZE)
 		atomic_store(pt_word(a), nw);
 }
+
+/*
+ * mremap() moved registered pages of @ctx_index to [s, e), words and
+ * all: the context owns that range too, so that closing the uffd
+ * unregisters it.  Caller holds emu_lock.
+ */
+void register_moved(uint32_t ctx_index, uintptr_t s, uintptr_t e)
+{
+	struct emu_ctx *ctx = ctx_get(ctx_index);
+
+	if (ctx && s < e)
+		span_add(ctx, s, e);
+}

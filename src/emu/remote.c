@@ -84,7 +84,7 @@ int remote_listen(struct emu_ctx *ctx)
 
 static int send_fds(int sock, const void *buf, size_t len, const int *fds, int n)
 {
-	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	char cbuf[CMSG_SPACE(3 * sizeof(int))];
 	struct iovec iov = { (void *)buf, len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *cm;
@@ -146,7 +146,7 @@ static bool remote_hello(struct emu_ctx *ctx, struct rpc_conn *c)
 	struct rpc_hello hello;
 	struct rpc_hello_reply rep;
 	void *staging = MAP_FAILED;
-	int stfd = -1, fds[2];
+	int stfd = -1, fds[3];
 	ssize_t n;
 
 	n = real_recv(c->fd, &hello, sizeof(hello), MSG_DONTWAIT);
@@ -172,7 +172,8 @@ static bool remote_hello(struct emu_ctx *ctx, struct rpc_conn *c)
 	rep.staging_size = RPC_STAGING;
 	fds[0] = ctx->shfd;
 	fds[1] = stfd;
-	if (send_fds(c->fd, &rep, sizeof(rep), fds, 2))
+	fds[2] = ctx->wfd;	/* held, never written: see remote_connect() */
+	if (send_fds(c->fd, &rep, sizeof(rep), fds, ctx->wfd >= 0 ? 3 : 2))
 		goto fail;
 	real_close(stfd);
 	c->staging = staging;
@@ -432,16 +433,23 @@ static int recv_fds(int sock, void *buf, size_t len, int *fds, int max)
 /*
  * Connect to the owner of the uffd whose pipe is (dev, ino); on success
  * *queue and *staging are mapped and *flags, *owner set.
+ *
+ * The owner also sends a write end of the pipe (an owner of an older
+ * libuffd may not).  A process using the uffd keeps one, never writing to
+ * it, in *wfd when that is -1: so the descriptor never hangs up when the
+ * owner has gone -- like a kernel uffd whose mm has exited, it is simply
+ * never ready again, and a blocking read() waits (spec 2.1).
  */
 static int remote_connect(dev_t dev, ino_t ino, int *connp,
 			  struct emu_shared **queue, void **staging, int *flags,
-			  pid_t *owner)
+			  pid_t *owner, int *wfd, struct timespec *born)
 {
+	struct stat qst;
 	struct sockaddr_un sa;
 	socklen_t len = rpc_addr(&sa, dev, ino);
 	struct rpc_hello hello = { RPC_MAGIC, RPC_VERSION, RPC_HELLO };
 	struct rpc_hello_reply rep;
-	int fd, fds[2] = { -1, -1 }, n, err = -ESRCH;
+	int fd, fds[3] = { -1, -1, -1 }, n, err = -ESRCH;
 	void *q = MAP_FAILED, *st = MAP_FAILED;
 
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
@@ -455,19 +463,21 @@ static int remote_connect(dev_t dev, ino_t ino, int *connp,
 	}
 	if (real_send(fd, &hello, sizeof(hello), MSG_NOSIGNAL) != sizeof(hello))
 		goto out;
-	n = recv_fds(fd, &rep, sizeof(rep), fds, 2);
+	n = recv_fds(fd, &rep, sizeof(rep), fds, 3);
 	if (n < 0 || rep.magic != RPC_MAGIC)
 		goto out;
 	if (rep.error) {
 		err = -rep.error;
 		goto out;
 	}
-	if (rep.version != RPC_VERSION || n != 2 ||
+	if (rep.version != RPC_VERSION || n < 2 ||
 	    rep.queue_size != sizeof(struct emu_shared) ||
 	    rep.staging_size != RPC_STAGING) {
 		err = -EPROTONOSUPPORT;
 		goto out;
 	}
+	if (born && !real_fstat(fds[0], &qst))
+		*born = qst.st_mtim;	/* the uffd's times (fdview.c) */
 	if (queue && !*queue) {
 		q = real_mmap(NULL, rep.queue_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 fds[0], 0);
@@ -492,12 +502,15 @@ static int remote_connect(dev_t dev, ino_t ino, int *connp,
 	*flags = rep.flags;
 	*connp = fd;
 	fd = -1;
+	if (*wfd < 0 && fds[2] >= 0) {
+		*wfd = fds[2];
+		fds[2] = -1;
+	}
 	err = 0;
 out:
-	if (fds[0] >= 0)
-		real_close(fds[0]);
-	if (fds[1] >= 0)
-		real_close(fds[1]);
+	for (n = 0; n < 3; n++)
+		if (fds[n] >= 0)
+			real_close(fds[n]);
 	if (fd >= 0)
 		real_close(fd);
 	return err;
@@ -606,7 +619,7 @@ static int ensure_connected(struct emu_ctx *ctx)
 	if (ctx->conn >= 0)
 		return 0;
 	return remote_connect(ctx->rdev, ctx->rino, &ctx->conn, &q, &ctx->staging,
-			      &flags, &owner);
+			      &flags, &owner, &ctx->wfd, NULL);
 }
 
 int remote_ioctl(struct emu_ctx *ctx, unsigned long request, void *arg)
@@ -717,9 +730,10 @@ bool emu_adopt(int fd)
 	struct emu_shared *q = NULL;
 	struct emu_ctx *ctx;
 	void *staging = NULL;
+	struct timespec born = { 0, 0 };
 	struct stat st;
 	sigset_t saved;
-	int conn, flags, err;
+	int conn, flags, err, wfd = -1;
 	pid_t owner;
 
 	if (fd < 0 || fdtab_get(fd) || real_fstat(fd, &st) || !S_ISFIFO(st.st_mode))
@@ -727,7 +741,7 @@ bool emu_adopt(int fd)
 	if ((real_fcntl(fd, F_GETFL, 0) & O_ACCMODE) != O_RDONLY)
 		return false;
 	err = remote_connect(st.st_dev, st.st_ino, &conn, &q, &staging, &flags,
-			     &owner);
+			     &owner, &wfd, &born);
 	if (err)
 		return false;
 	emu_lock_acquire(&saved);
@@ -736,22 +750,26 @@ bool emu_adopt(int fd)
 		real_munmap(q, sizeof(*q));
 		real_munmap(staging, RPC_STAGING);
 		real_close(conn);
+		if (wfd >= 0)
+			real_close(wfd);
 		return false;
 	}
 	ctx->owner = owner;
 	ctx->flags = flags;
-	ctx->wfd = -1;
+	ctx->wfd = wfd;
 	ctx->shfd = -1;
 	ctx->lfd = -1;
 	ctx->sh = q;
 	ctx->rdev = st.st_dev;
 	ctx->rino = st.st_ino;
+	ctx->born = born;
 	ctx->remote = true;
 	ctx->conn = conn;
 	ctx->staging = staging;
 	pthread_mutex_init(&ctx->conn_lock, NULL);
 	atomic_store(&ctx->user_fd, fd);
 	atomic_store(&ctx->refs, 0);
+	atomic_store(&ctx->nfds, 1);
 	atomic_store(&ctx->state, CTX_LIVE);
 	fdtab_set(fd, ctx->index);
 	emu_lock_release(&saved);

@@ -21,7 +21,9 @@
 #define RPC_STAGING	RPC_STAGING_SIZE	/* bytes of page contents per request */
 
 enum rpc_op {
-	RPC_HELLO = 1,		/* -> reply + SCM_RIGHTS [queue memfd, staging memfd] */
+	RPC_HELLO = 1,		/* -> reply + SCM_RIGHTS [queue memfd, staging memfd,
+				 *    the pipe's write end (optional: held,
+				 *    never written, see remote_connect())] */
 	RPC_IOCTL = 2,		/* one uffd ioctl, executed by the owner */
 };
 

@@ -112,7 +112,43 @@ int fspan_add(uintptr_t vstart, uintptr_t vend, off_t voff, uintptr_t s,
 	return -ENOMEM;
 }
 
-/* Forget spans inside [s, e) (unregister, unmap).  emu_lock held. */
+/*
+ * A new span [s, e) at file offset @off, sharing @from's file through a
+ * descriptor of its own (a slot's descriptor is closed when the slot is
+ * reused).  Caller holds emu_lock.
+ */
+static void fspan_copy(const struct fspan *from, uintptr_t s, uintptr_t e, off_t off)
+{
+	int i, fd;
+
+	if (s >= e)
+		return;
+	fd = real_fcntl(from->fd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	for (i = 0; i < MAX_FSPANS; i++) {
+		struct fspan *f = &fspans[i];
+
+		if (atomic_load(&f->live) || f == from)
+			continue;
+		if (f->fd > 0)
+			real_close(f->fd);
+		f->start = s;
+		f->end = e;
+		f->off = off;
+		f->fd = fd;
+		f->shared = from->shared;
+		atomic_store_explicit(&f->live, 1, memory_order_release);
+		return;
+	}
+	real_close(fd);
+}
+
+/*
+ * Forget [s, e) (unregister, unmap, the target of a moving mremap): spans
+ * inside go, spans reaching into it keep only their parts outside.
+ * Caller holds emu_lock.
+ */
 void fspan_drop(uintptr_t s, uintptr_t e)
 {
 	int i;
@@ -120,9 +156,49 @@ void fspan_drop(uintptr_t s, uintptr_t e)
 	for (i = 0; i < MAX_FSPANS; i++) {
 		struct fspan *f = &fspans[i];
 
-		if (atomic_load(&f->live) && f->start >= s && f->end <= e)
-			atomic_store(&f->live, 0);	/* fd closed on reuse */
+		if (!atomic_load(&f->live) || f->end <= s || f->start >= e)
+			continue;
+		fspan_copy(f, f->start, s, f->off);
+		fspan_copy(f, e, f->end, f->off + (off_t)(e - f->start));
+		atomic_store(&f->live, 0);	/* fd closed on reuse */
 	}
+}
+
+/*
+ * mremap() moved the registered file pages of [os, oe) to @ns, in a
+ * mapping now ending at @ne (longer when it grew: the file offsets go on).
+ * The spans follow, so that installs find the file at the new place; the
+ * old ones stay only when @keep_old (MREMAP_DONTUNMAP, or growth in place,
+ * @ns == @os).  Caller holds emu_lock.
+ */
+void fspan_remap(uintptr_t os, uintptr_t oe, uintptr_t ns, uintptr_t ne,
+		 bool keep_old)
+{
+	int i, n = 0, hit[MAX_FSPANS];
+
+	for (i = 0; i < MAX_FSPANS; i++) {
+		struct fspan *f = &fspans[i];
+
+		if (atomic_load(&f->live) && f->end > os && f->start < oe)
+			hit[n++] = i;
+	}
+	for (i = 0; i < n; i++) {
+		const struct fspan *f = &fspans[hit[i]];
+		uintptr_t is = f->start > os ? f->start : os;
+		uintptr_t ie = f->end < oe ? f->end : oe;
+		uintptr_t ts = ns + (is - os), te = ns + (ie - os);
+		off_t off = f->off + (off_t)(is - f->start);
+
+		if (ie == oe && ne > te)
+			te = ne;		/* grown: the tail is the file's next pages */
+		if (ns == os) {			/* in place: only the growth is new */
+			off += (off_t)(ie - is);
+			ts = ie;
+		}
+		fspan_copy(f, ts, te, off);
+	}
+	if (!keep_old)
+		fspan_drop(os, oe);
 }
 
 /*

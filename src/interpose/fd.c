@@ -189,6 +189,8 @@ UFFD_EXPORT int close(int fd)
 		preload_close_hook(fd);
 	if (unlikely(pagemap_maybe(fd)))
 		pagemap_fd_closed(fd);
+	if (unlikely(atomic_load_explicit(&ep_nrec, memory_order_relaxed)))
+		emu_epoll_forget_epfd(fd);	/* an epoll set with uffds in it */
 	kernel_engine.forget_fd(fd);
 	if (likely(!idx))
 		return REAL(close)(fd);
@@ -230,21 +232,33 @@ static int dup_to(int oldfd, int newfd, int flags, bool three)
 	return r;
 }
 
+/* dup2()/dup3() onto an epoll descriptor close that epoll set. */
+static void dup_onto(int oldfd, int newfd, int r)
+{
+	if (unlikely(atomic_load_explicit(&ep_nrec, memory_order_relaxed)) &&
+	    r >= 0 && oldfd != newfd)
+		emu_epoll_forget_epfd(newfd);
+}
+
 UFFD_EXPORT int dup2(int oldfd, int newfd)
 {
-	int r = dup_to(oldfd, newfd, 0, false);
+	int r = dup_to(oldfd, newfd, 0, false), e = errno;
 
 	if (unlikely(pagemap_any()) && r >= 0)
 		pagemap_fd_dup(oldfd, newfd);
+	dup_onto(oldfd, newfd, r);
+	errno = e;
 	return r;
 }
 
 UFFD_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
-	int r = dup_to(oldfd, newfd, flags, true);
+	int r = dup_to(oldfd, newfd, flags, true), e = errno;
 
 	if (unlikely(pagemap_any()) && r >= 0)
 		pagemap_fd_dup(oldfd, newfd);
+	dup_onto(oldfd, newfd, r);
+	errno = e;
 	return r;
 }
 

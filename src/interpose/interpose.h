@@ -12,6 +12,8 @@
 #ifndef LIBUFFD_INTERPOSE_H
 #define LIBUFFD_INTERPOSE_H
 
+#include <stdbool.h>
+#include <sys/types.h>
 #include "emu/emu.h"
 #include "base/real.h"
 
@@ -20,5 +22,11 @@ void preload_close_hook(int fd) __attribute__((weak));
 /* preload.c, in libuffd-preload.so only: open("/dev/userfaultfd"). */
 int preload_open_device(int dirfd, const char *path, int flags, mode_t mode)
 	__attribute__((weak));
+
+/*
+ * proc.c: open() of an emulated uffd's /proc view (fd link, fdinfo):
+ * true with *ret the answer, false to let the C library open @path.
+ */
+bool proc_open_view(const char *path, int flags, int *ret);
 
 #endif

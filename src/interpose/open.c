@@ -8,7 +8,9 @@
  *     process): the descriptor is noted, so that its reads show emulated
  *     registrations as the kernel would (src/emu/pagemap.c);
  *   - "/dev/userfaultfd", under the preload shim only: the shim decides
- *     between the real device and a stand-in (preload.c).
+ *     between the real device and a stand-in (preload.c);
+ *   - an emulated uffd's /proc view (/proc/self/fd/N, .../fdinfo/N), while
+ *     emulated uffds exist: proc.c answers as the kernel would.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -26,6 +28,8 @@ static int do_open(int dirfd, const char *path, int flags, mode_t mode, bool at)
 	if (unlikely(preload_open_device != NULL) && path &&
 	    !strcmp(path, "/dev/userfaultfd"))
 		return preload_open_device(dirfd, path, flags, mode);
+	if (unlikely(fdtab_any()) && proc_open_view(path, flags, &fd))
+		return fd;
 	fd = at ? REAL(openat)(dirfd, path, flags, mode) : REAL(open)(path, flags, mode);
 	if (fd >= 0 && unlikely(pagemap_path(path)))
 		pagemap_fd_opened(fd);

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 #include "interpose/interpose.h"
 
@@ -59,58 +58,6 @@ UFFD_EXPORT ssize_t getrandom(void *buf, size_t n, unsigned int flags)
 {
 	pretouch(buf, n, true);
 	return REAL(getrandom)(buf, n, flags);
-}
-
-UFFD_EXPORT int stat(const char *path, struct stat *st)
-{
-	pretouch(st, sizeof(*st), true);
-	return REAL(stat)(path, st);
-}
-
-/* On 64-bit glibc struct stat64 is struct stat. */
-UFFD_EXPORT int stat64(const char *path, struct stat64 *st)
-{
-	return stat(path, (struct stat *)st);
-}
-
-UFFD_EXPORT int fstat(int fd, struct stat *st)
-{
-	pretouch(st, sizeof(*st), true);
-	return REAL(fstat)(fd, st);
-}
-
-UFFD_EXPORT int fstat64(int fd, struct stat64 *st)
-{
-	return fstat(fd, (struct stat *)st);
-}
-
-UFFD_EXPORT int lstat(const char *path, struct stat *st)
-{
-	pretouch(st, sizeof(*st), true);
-	return REAL(lstat)(path, st);
-}
-
-UFFD_EXPORT int lstat64(const char *path, struct stat64 *st)
-{
-	return lstat(path, (struct stat *)st);
-}
-
-UFFD_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
-{
-	pretouch(st, sizeof(*st), true);
-	return REAL(fstatat)(dirfd, path, st, flags);
-}
-
-UFFD_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
-{
-	return fstatat(dirfd, path, (struct stat *)st, flags);
-}
-
-UFFD_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask,
-		      struct statx *stx)
-{
-	pretouch(stx, sizeof(*stx), true);
-	return REAL(statx)(dirfd, path, flags, mask, stx);
 }
 
 /* ---- buffers the kernel reads: touched with a load first -------------------------- */

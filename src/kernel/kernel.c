@@ -260,7 +260,7 @@ bool kernel_is_uffd(int fd)
 	if (fd < 0)
 		return false;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	n = readlink(path, buf, sizeof(buf));
+	n = real_readlink(path, buf, sizeof(buf));	/* past proc.c's answer */
 	errno = saved;
 	return n == (ssize_t)sizeof(want) - 1 && !memcmp(buf, want, (size_t)n);
 }
