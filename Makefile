@@ -67,8 +67,14 @@ $(BUILD)/libuffd.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# -Bsymbolic-functions: the library's own calls (the pager's read(), poll(),
+# close() ...) bind to its own interposers.  In a process that dlopen()s it
+# (Python's ctypes) the C library comes first in the global scope, and the
+# pager's workers would otherwise read an emulated uffd's bare pipe and
+# never see a fault (bindings/python/tests/test_pager.py hangs without it).
+# Static links and the preload shim resolve these calls to libuffd already.
 $(BUILD)/libuffd.so: $(LIB_OBJ) src/libuffd.map
-	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuffd.so.0 \
+	$(CC) $(ALL_CFLAGS) -shared -Wl,-soname,libuffd.so.0 -Wl,-Bsymbolic-functions \
 		-Wl,--version-script=src/libuffd.map -o $@ $(LIB_OBJ) $(LDLIBS) -ldl
 
 # The whole library plus the shim, exporting its interposers.

@@ -52,6 +52,17 @@ static inline void pl_locate(struct pl_paths *p)
 		t_skip("%s not built (make all)", p->preload);
 }
 
+/*
+ * Tests in which a sandbox, not UFFD_ENGINE, picks the engine are
+ * meaningful once: they run in the emulated pass and skip the kernel pass.
+ */
+static inline void pl_emulated_pass_only(void)
+{
+	if (!strcmp(t_engine_name, "kernel"))
+		t_skip("runs in the emulated pass (the sandbox, not UFFD_ENGINE, "
+		       "picks the engine)");
+}
+
 /* <build>/examples/raw_NAME, skipping when it is not built. */
 static inline const char *pl_example(const struct pl_paths *p, const char *name,
 				     char *buf, size_t len)

@@ -20,24 +20,8 @@
  */
 #include "preload_util.h"
 #include <sched.h>
-#include <stddef.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
-
-#if defined(__x86_64__)
-#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#elif defined(__riscv) && __riscv_xlen == 64
-#define NATIVE_AUDIT_ARCH AUDIT_ARCH_RISCV64
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define NATIVE_AUDIT_ARCH AUDIT_ARCH_PPC64LE
-#elif defined(__s390x__)
-#define NATIVE_AUDIT_ARCH AUDIT_ARCH_S390X
-#endif
+#include "../tools/seccomp_uffd.h"
 
 #define RUN_LIMIT 60
 
@@ -116,25 +100,7 @@ static void container_dev(void)
 /* The default profiles' verdict on userfaultfd(2): EPERM. */
 static void seccomp_deny_userfaultfd(void)
 {
-	struct sock_filter code[] = {
-#ifdef NATIVE_AUDIT_ARCH
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-#endif
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_userfaultfd, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = {
-		.len = (unsigned short)(sizeof(code) / sizeof(code[0])),
-		.filter = code,
-	};
-
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		t_skip("PR_SET_NO_NEW_PRIVS: %s", t_errname(errno));
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog))
+	if (seccomp_uffd_install(false) < 0)
 		t_skip("installing a seccomp filter: %s", t_errname(errno));
 }
 
@@ -203,9 +169,7 @@ int main(void)
 	int st;
 
 	t_init(110);
-	if (!strcmp(t_engine_name, "kernel"))
-		t_skip("runs in the emulated pass (the sandbox, not UFFD_ENGINE, "
-		       "picks the engine)");
+	pl_emulated_pass_only();
 	pl_locate(&paths);
 	pl_example(&paths, "raw_demand_pager", pager, sizeof(pager));
 	pl_example(&paths, "raw_which_engine", which, sizeof(which));

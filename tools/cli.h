@@ -9,6 +9,7 @@
 #ifndef UFFD_TOOLS_CLI_H
 #define UFFD_TOOLS_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "uffd.h"
 
@@ -21,9 +22,20 @@
 int cmd_probe(int argc, char **argv);
 int cmd_bench(int argc, char **argv);	/* bench/bench.c: bench_main */
 int cmd_run(int argc, char **argv);	/* tools/run.c */
+int cmd_sandbox(int argc, char **argv);	/* tools/sandbox.c */
 int cmd_serve(int argc, char **argv);	/* tools/pager_cmds.c */
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+
+/*
+ * Options, an optional "--", then PROGRAM [ARGS...] (program_args.c):
+ * @option takes each argument that starts with '-' (false: not an option
+ * of this command); -h/--help prints @usage.  Returns the index of PROGRAM,
+ * or -1 with the command's exit status in @status (help: 0, a bad or
+ * missing argument: what @usage returns).
+ */
+int program_args(int argc, char **argv, bool (*option)(const char *arg),
+		 int (*usage)(void), int *status);
 
 /* "kernel", "emulated" or "auto". */
 const char *engine_kind_name(enum uffd_engine_kind kind);

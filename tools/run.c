@@ -63,33 +63,33 @@ static int usage(void)
 	return EXIT_USAGE;
 }
 
+/* --engine=ENGINE, --deny-kernel: into the environment the program gets. */
+static bool run_option(const char *arg)
+{
+	if (!strncmp(arg, "--engine=", 9)) {
+		const char *e = arg + 9;
+
+		if (strcmp(e, "auto") && strcmp(e, "kernel") && strcmp(e, "emulated"))
+			return false;
+		setenv("UFFD_ENGINE", e, 1);
+		return true;
+	}
+	if (!strcmp(arg, "--deny-kernel")) {
+		setenv("UFFD_DENY_KERNEL", "1", 1);
+		return true;
+	}
+	return false;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	char path[PATH_MAX], *pre;
 	const char *lib, *old;
-	int i = 1;
+	int i, status;
 
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--")) {
-			i++;
-			break;
-		} else if (!strncmp(argv[i], "--engine=", 9)) {
-			const char *e = argv[i] + 9;
-
-			if (strcmp(e, "auto") && strcmp(e, "kernel") && strcmp(e, "emulated"))
-				return usage();
-			setenv("UFFD_ENGINE", e, 1);
-		} else if (!strcmp(argv[i], "--deny-kernel")) {
-			setenv("UFFD_DENY_KERNEL", "1", 1);
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage();
-			return 0;
-		} else {
-			return usage();
-		}
-	}
-	if (i >= argc)
-		return usage();
+	i = program_args(argc, argv, run_option, usage, &status);
+	if (i < 0)
+		return status;
 	lib = find_preload(path, sizeof(path));
 	if (!lib) {
 		fprintf(stderr, "uffd run: cannot find %s (set UFFD_PRELOAD_PATH)\n",

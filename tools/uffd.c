@@ -30,6 +30,9 @@ static const struct command {
 	  "benchmark every scenario on every engine, side by side" },
 	{ "run", cmd_run, "[--engine=auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]",
 	  "run an unmodified program with libuffd preloaded" },
+	{ "sandbox", cmd_sandbox, "[--verbose] [--] PROGRAM [ARGS...]",
+	  "run a program where userfaultfd(2) fails with EPERM and opening /dev/userfaultfd\n"
+	  "      with EACCES, as under a container's seccomp profile" },
 	{ "serve", cmd_serve, "--listen ADDR IMAGE",
 	  "serve the pages of a memory image to lazy restores" },
 	{ "snapshot", cmd_snapshot, "[options] IMAGE",
