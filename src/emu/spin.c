@@ -42,44 +42,52 @@ static __attribute__((tls_model("initial-exec"))) __thread unsigned int aff_age;
 
 /*
  * Is there a CPU for the other side?  The kernel's count of runnable
- * threads (/proc/loadavg, fourth field "running/total") is read by the
+ * threads (/proc/loadavg, fourth field "running/total") is sampled by the
  * first caller after 10 ms -- from a signal handler too: pread() and
- * integer parsing only -- and compared with the CPUs: with more runnable
- * threads than CPUs, whatever we would wait for competes for a CPU, and a
- * spinner only takes its time.
+ * integer parsing only -- and averaged (3/4 old, 1/4 new, in sixteenths),
+ * so that one thread passing through does not stop spinning for good.
+ * With more runnable threads than CPUs, whatever we would wait for
+ * competes for a CPU, and a spinner only takes its time.  Our own
+ * spinners count as runnable: two of them on two CPUs are not "busy".
  */
 #define LOAD_PERIOD_NS	10000000ULL
 
 static _Atomic uint64_t load_next;	/* when to look again */
-static _Atomic bool load_busy;
+static _Atomic uint32_t load_avg16;	/* runnable threads x 16, averaged */
 
 static bool host_busy(void)
 {
 	static struct proc_fd loadavg;
 	uint64_t now = now_ns(), next = atomic_load_explicit(&load_next,
 							      memory_order_relaxed);
+	uint32_t avg;
 	char buf[128];
 	int fd, field = 0;
 	long running = 0;
 	ssize_t n, i;
 
-	if (now < next || !atomic_compare_exchange_strong(&load_next, &next,
-							  now + LOAD_PERIOD_NS))
-		return atomic_load_explicit(&load_busy, memory_order_relaxed);
-	fd = proc_fd_get(&loadavg, "/proc/loadavg", O_RDONLY);
-	n = fd < 0 ? -1 : real_pread(fd, buf, sizeof(buf) - 1, 0);
-	if (n <= 0)
-		return false;
-	for (i = 0; i < n && field < 4; i++) {
-		if (buf[i] == ' ')
-			field++;
-		else if (field == 3 && buf[i] >= '0' && buf[i] <= '9')
-			running = running * 10 + (buf[i] - '0');
-		else if (field == 3)
-			break;
+	if (now >= next && atomic_compare_exchange_strong(&load_next, &next,
+							  now + LOAD_PERIOD_NS)) {
+		fd = proc_fd_get(&loadavg, "/proc/loadavg", O_RDONLY);
+		n = fd < 0 ? -1 : real_pread(fd, buf, sizeof(buf) - 1, 0);
+		for (i = 0; i < n && field < 4; i++) {
+			if (buf[i] == ' ')
+				field++;
+			else if (field == 3 && buf[i] >= '0' && buf[i] <= '9')
+				running = running * 10 + (buf[i] - '0');
+			else if (field == 3)
+				break;
+		}
+		if (n > 0 && running > 0) {
+			avg = atomic_load_explicit(&load_avg16, memory_order_relaxed);
+			if (!avg)
+				avg = (uint32_t)running * 16;
+			avg = avg - avg / 4 + (uint32_t)running * 4;
+			atomic_store_explicit(&load_avg16, avg, memory_order_relaxed);
+		}
 	}
-	atomic_store_explicit(&load_busy, running > emu_ncpus, memory_order_relaxed);
-	return running > emu_ncpus;
+	avg = atomic_load_explicit(&load_avg16, memory_order_relaxed);
+	return avg > (uint32_t)emu_ncpus * 16 + 8;
 }
 
 static bool may_spin(void)
