@@ -2,17 +2,18 @@
 #
 #   make                 library, CLI, tests, examples, benchmarks
 #   make check           the test suite, then again under ASan+UBSan
-#   make demo            build, then show the library at work
+#   make demo            build what it needs, then show the library at work
 #   make bench           the benchmark suite (tables; JSON with BENCH_ARGS=--json)
 #   make bench-plot      the same, plus JSON and an SVG plot in $(BUILD)/
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local     (make uninstall undoes it)
+#   make deb             Debian packages (mk/release.mk)
 #
 # BUILD selects the output directory; SAN=asan|tsan builds with sanitizers.
 
 PREFIX   ?= /usr/local
 BUILD    ?= build
 SAN      ?=
-VERSION  := 0.1.0
+VERSION  := $(shell cat VERSION)
 
 CC       ?= cc
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
@@ -121,7 +122,12 @@ check-asan:
 	ASAN_OPTIONS=detect_leaks=1:allow_user_segv_handler=1:handle_segv=0:handle_sigbus=0:handle_sigill=0:handle_sigfpe=0:handle_abort=0 \
 		test/run.sh build/asan
 
-demo: deps all
+# Only what the demo runs (the library and two examples), $(JOBS) at once.
+demo:
+	@scripts/deps.sh
+	@echo "demo: building libuffd and the demo programs ($(JOBS) jobs)..."
+	@$(MAKE) --no-print-directory -s -j$(JOBS) $(BUILD)/examples/lazy_fill \
+		$(firstword $(PAGER_DEMO))
 	@$(BUILD)/examples/lazy_fill$(if $(PAGER_DEMO), && echo && $(PAGER_DEMO))
 
 bench: all

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "bench.h"
+#include "cli.h"
 
 #define MAX_ENGINES 2
 
@@ -177,12 +178,31 @@ static void print_results(FILE *f, bool json, struct acc (*acc)[MAX_ENGINES + 1]
 		fprintf(f, "\n]\n");
 }
 
+/* Does any scenario's "name/variant" contain @only? */
+static bool any_scenario(const char *only)
+{
+	char full_name[96];
+	size_t s;
+
+	for (s = 0; s < bench_nscenarios; s++) {
+		snprintf(full_name, sizeof(full_name), "%s/%s", bench_scenarios[s].name,
+			 bench_scenarios[s].variant);
+		if (strstr(full_name, only))
+			return true;
+	}
+	return false;
+}
+
 int bench_main(int argc, char **argv)
 {
+	static const char *const engine_names[] = { "kernel", "emulated", NULL };
 	int engines[MAX_ENGINES], nengines = 0, reps = 3, i, rep;
-	const char *only = NULL, *want = "kernel,emulated", *json_file = NULL;
+	const char *only = NULL, *json_file = NULL;
+	long want = 3;		/* bit 0 kernel, bit 1 emulated */
 	bool json = false, full = false;
 	struct acc (*acc)[MAX_ENGINES + 1];
+	FILE *jf = NULL;
+	int status = 0;
 	size_t s;
 
 	if (argc > 1 && !strcmp(argv[1], "pager")) {
@@ -207,32 +227,51 @@ int bench_main(int argc, char **argv)
 		return bench_xproc_main(argc - 1, argv + 1);
 	}
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+		const char *a = argv[i];
+		long v;
+
+		if (!strcmp(a, "--json")) {
 			json = true;
-		else if (!strcmp(argv[i], "--json-file") && i + 1 < argc)
-			json_file = argv[++i];
-		else if (!strcmp(argv[i], "--full"))
+			continue;
+		} else if (!strcmp(a, "--full")) {
 			full = true;
-		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
-			reps = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
-			only = argv[++i];
-		else if (!strcmp(argv[i], "--engines") && i + 1 < argc)
-			want = argv[++i];
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else {
-			usage(stderr);
-			return 2;
+		} else if (strcmp(a, "--json-file") && strcmp(a, "--reps") &&
+			   strcmp(a, "--only") && strcmp(a, "--engines")) {
+			return cli_getopt_error("bench", '?', argv, i + 1);
 		}
+		if (i + 1 >= argc)
+			return cli_getopt_error("bench", ':', argv, i + 1);
+		v = 0;
+		if (!strcmp(a, "--json-file"))
+			json_file = argv[++i];
+		else if (!strcmp(a, "--only"))
+			only = argv[++i];
+		else if (!strcmp(a, "--reps"))
+			v = reps = (int)cli_number("bench", a, argv[++i], 1, 1000000);
+		else
+			v = want = cli_list("bench", a, argv[++i], engine_names);
+		if (v < 0)
+			return EXIT_USAGE;
 	}
-	if (reps < 1)
-		reps = 1;
+	if (only && !any_scenario(only)) {
+		fprintf(stderr, "uffd bench: no scenario matched --only '%s' (names are "
+			"SCENARIO/VARIANT as in the table's first two columns)\n", only);
+		return EXIT_USAGE;
+	}
+	/* A file that cannot be written fails now, not after the run. */
+	if (json_file && !(jf = fopen(json_file, "w"))) {
+		fprintf(stderr, "uffd bench: --json-file %s: %s\n", json_file,
+			strerror(errno));
+		return 1;
+	}
 	for (i = UFFD_ENGINE_KERNEL; i <= UFFD_ENGINE_EMULATED; i++) {
 		int fd;
 
-		if (!strstr(want, engine_name(i)))
+		if (!(want & (1L << (i == UFFD_ENGINE_KERNEL ? 0 : 1))))
 			continue;
 		fd = uffd_open_engine(O_CLOEXEC, i);
 		if (fd < 0) {
@@ -242,6 +281,12 @@ int bench_main(int argc, char **argv)
 		}
 		close(fd);
 		engines[nengines++] = i;
+	}
+	if (!nengines) {
+		fprintf(stderr, "uffd bench: none of the engines asked for is available\n");
+		if (jf)
+			fclose(jf);
+		return 1;
 	}
 	acc = calloc(bench_nscenarios, sizeof(*acc));
 	if (!acc)
@@ -277,24 +322,18 @@ int bench_main(int argc, char **argv)
 				else
 					free(out.lat_ns);
 			}
-			if (!json) {
-				fprintf(stderr, "\r  rep %d/%d  %-28s", rep + 1, reps, full_name);
-				fflush(stderr);
-			}
+			if (!json)
+				bench_progress(rep, reps, full_name);
 		}
 	}
 	if (!json)
-		fprintf(stderr, "\r%60s\r", "");
+		bench_progress_end();
 
-	if (json_file) {
-		FILE *jf = fopen(json_file, "w");
-
-		if (!jf) {
+	if (jf) {
+		print_results(jf, true, acc, engines, nengines);
+		if (fclose(jf)) {
 			fprintf(stderr, "uffd bench: %s: %s\n", json_file, strerror(errno));
-		} else {
-			print_results(jf, true, acc, engines, nengines);
-			if (fclose(jf))
-				fprintf(stderr, "uffd bench: %s: %s\n", json_file, strerror(errno));
+			status = 1;
 		}
 	}
 	print_results(stdout, json, acc, engines, nengines);
@@ -302,7 +341,7 @@ int bench_main(int argc, char **argv)
 		for (i = 0; i <= MAX_ENGINES; i++)
 			free(acc[s][i].lat);
 	free(acc);
-	return 0;
+	return status;
 }
 
 /* The `uffd bench` command. */

@@ -60,5 +60,11 @@ uint64_t *bench_lat_alloc(size_t n);
 void bench_shuffle(size_t *v, size_t n, uint64_t seed);
 pid_t bench_load_start(void);
 void bench_load_stop(pid_t pid);
+/*
+ * "rep N/M  LABEL" on stderr, redrawn in place, when stderr is a terminal
+ * (nothing otherwise); bench_progress_end() erases it.
+ */
+void bench_progress(int rep, int reps, const char *label);
+void bench_progress_end(void);
 
 #endif

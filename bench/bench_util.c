@@ -93,3 +93,18 @@ void bench_shuffle(size_t *v, size_t n, uint64_t seed)
 		v[j] = t;
 	}
 }
+
+/* Progress lines are redrawn with \r: only on a terminal. */
+void bench_progress(int rep, int reps, const char *label)
+{
+	if (!isatty(2))
+		return;
+	fprintf(stderr, "\r  rep %d/%d  %-28s", rep + 1, reps, label ? label : "");
+	fflush(stderr);
+}
+
+void bench_progress_end(void)
+{
+	if (isatty(2))
+		fprintf(stderr, "\r%60s\r", "");
+}

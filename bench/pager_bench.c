@@ -5,6 +5,7 @@
  *	uffd bench pager [--size MiB] [--engines kernel,emulated]
  *			 [--store file,tcp] [--modes demand,prefetch,replay]
  *			 [--batch N] [--workers N] [--json]
+ *	uffd bench pager --handler ...	(bench/handler_bench.c)
  *
  * The image (default 1 GiB, one page in four empty) is made once in a
  * scratch directory.  The application touches every page once, in a fixed
@@ -33,10 +34,12 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include "bench.h"
+#include "cli.h"
 #include "uffd_pager.h"
 
 enum { M_DEMAND, M_PREFETCH, M_REPLAY, NMODES };
-static const char *mode_names[NMODES] = { "demand", "prefetch", "replay" };
+static const char *const mode_names[NMODES + 1] = { "demand", "prefetch", "replay",
+						   NULL };
 
 struct pb_opts {
 	size_t mib;
@@ -187,12 +190,14 @@ static void pb_usage(FILE *f)
 		"usage: uffd bench pager [--size MiB] [--engines kernel,emulated]\n"
 		"                        [--store file,tcp] [--modes demand,prefetch,replay]\n"
 		"                        [--batch N] [--workers N] [--json]\n"
+		"       uffd bench pager --handler [--size MiB] [--engines ...] [--modes ...]\n"
 		"  --size MiB  image size (default 1024)\n"
 		"  --store     file (mmap of the image), tcp (a local page server);\n"
 		"              default file\n"
 		"  --modes     default all three; replay needs demand (its plan)\n");
 }
 
+int bench_handler_main(int argc, char **argv);	/* bench/handler_bench.c */
 int bench_pager_main(int argc, char **argv);
 int bench_pager_main(int argc, char **argv)
 {
@@ -206,8 +211,13 @@ int bench_pager_main(int argc, char **argv)
 	bool first = true;
 	int e, s, m, failed = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "--handler"))
+		return bench_handler_main(argc - 1, argv + 1);
 	for (i = 1; i < (size_t)argc; i++) {
+		static const char *const engines[] = { "kernel", "emulated", NULL };
+		static const char *const stores[] = { "file", "tcp", NULL };
 		const char *a = argv[i], *v = i + 1 < (size_t)argc ? argv[i + 1] : NULL;
+		long n = 0;
 
 		if (!strcmp(a, "--json")) {
 			o.json = true;
@@ -217,31 +227,26 @@ int bench_pager_main(int argc, char **argv)
 			pb_usage(stdout);
 			return 0;
 		}
-		if (!v) {
-			pb_usage(stderr);
-			return 2;
-		}
+		if (strcmp(a, "--size") && strcmp(a, "--engines") && strcmp(a, "--store") &&
+		    strcmp(a, "--modes") && strcmp(a, "--batch") && strcmp(a, "--workers"))
+			return cli_getopt_error("bench pager", '?', argv, (int)i + 1);
+		if (!v)
+			return cli_getopt_error("bench pager", ':', argv, (int)i + 1);
 		if (!strcmp(a, "--size"))
-			o.mib = strtoul(v, NULL, 10);
+			o.mib = (size_t)(n = cli_number("bench pager", a, v, 1, 1L << 20));
 		else if (!strcmp(a, "--engines"))
-			o.engines = v;
+			n = cli_list("bench pager", a, o.engines = v, engines);
 		else if (!strcmp(a, "--store"))
-			o.stores = v;
+			n = cli_list("bench pager", a, o.stores = v, stores);
 		else if (!strcmp(a, "--modes"))
-			o.modes = v;
+			n = cli_list("bench pager", a, o.modes = v, mode_names);
 		else if (!strcmp(a, "--batch"))
-			o.batch = (unsigned)atoi(v);
-		else if (!strcmp(a, "--workers"))
-			o.workers = (unsigned)atoi(v);
-		else {
-			pb_usage(stderr);
-			return 2;
-		}
+			o.batch = (unsigned)(n = cli_number("bench pager", a, v, 1, 256));
+		else
+			o.workers = (unsigned)(n = cli_number("bench pager", a, v, 1, 64));
+		if (n < 0)
+			return EXIT_USAGE;
 		i++;
-	}
-	if (!o.mib) {
-		pb_usage(stderr);
-		return 2;
 	}
 	ps = (size_t)sysconf(_SC_PAGESIZE);
 	npages = (o.mib << 20) / ps;

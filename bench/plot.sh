@@ -45,7 +45,9 @@ set style data histogram
 set style histogram errorbars gap 2 lw 1
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set xtics rotate by -35 scale 0 font ',9'
+# Labels end at their tick, slanting down to the left: a long last label
+# cannot run off the right edge (it did with 'rotate by -35').
+set xtics rotate by 35 right scale 0 font ',9'
 set key top left
 set grid ytics
 set datafile missing '-'

@@ -31,6 +31,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include "bench.h"
+#include "cli.h"
 
 extern char **environ;
 
@@ -188,34 +189,46 @@ int bench_preload_main(int argc, char **argv)
 	int reps = 15, rep, i, k, rc = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+		const char *a = argv[i];
+		long v = 0;
+
+		if (!strcmp(a, "--json")) {
 			json = true;
-		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
-			reps = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--iters") && i + 1 < argc)
-			iters = argv[++i];
-		else if (!strcmp(argv[i], "--loop") && i + 1 < argc)
-			loop = argv[++i];
-		else if (!strcmp(argv[i], "--preload") && i + 1 < argc)
-			pre = argv[++i];
-		else if (!strcmp(argv[i], "--stat") && i + 1 < argc &&
-			 (!strcmp(argv[i + 1], "best") || !strcmp(argv[i + 1], "median")))
-			metric_key = !strcmp(argv[++i], "best") ? key_best : key_median;
-		else if (!strcmp(argv[i], "--max-overhead") && i + 1 < argc)
-			max_over = atof(argv[++i]);
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else {
-			usage(stderr);
-			return 2;
+		} else if (strcmp(a, "--reps") && strcmp(a, "--iters") &&
+			   strcmp(a, "--loop") && strcmp(a, "--preload") &&
+			   strcmp(a, "--stat") && strcmp(a, "--max-overhead")) {
+			return cli_getopt_error("bench preload", '?', argv, i + 1);
 		}
-	}
-	if (reps < 1)
-		reps = 1;
-	if (atol(iters) < 1) {
-		usage(stderr);
-		return 2;
+		if (i + 1 >= argc)
+			return cli_getopt_error("bench preload", ':', argv, i + 1);
+		if (!strcmp(a, "--reps"))
+			v = reps = (int)cli_number("bench preload", a, argv[++i], 1, 1000000);
+		else if (!strcmp(a, "--iters"))
+			v = cli_number("bench preload", a, iters = argv[++i], 1, 1L << 40);
+		else if (!strcmp(a, "--loop"))
+			loop = argv[++i];
+		else if (!strcmp(a, "--preload"))
+			pre = argv[++i];
+		else if (!strcmp(a, "--stat")) {
+			a = argv[++i];
+			if (strcmp(a, "best") && strcmp(a, "median"))
+				return cli_usage_error("bench preload", "--stat is best or "
+						       "median, not '%s'", a);
+			metric_key = !strcmp(a, "best") ? key_best : key_median;
+		} else {
+			char *end;
+
+			max_over = strtod(argv[++i], &end);
+			if (end == argv[i] || *end || max_over < 0)
+				return cli_usage_error("bench preload", "--max-overhead wants "
+						       "a percentage, not '%s'", argv[i]);
+		}
+		if (v < 0)
+			return EXIT_USAGE;
 	}
 	if (bench_dir(dir, sizeof(dir))) {
 		fprintf(stderr, "uffd bench preload: cannot read /proc/self/exe\n");
@@ -255,13 +268,11 @@ int bench_preload_main(int argc, char **argv)
 			for (i = 0; i < NMETRICS; i++)
 				vals[which][i][rep] = v[i];
 		}
-		if (!json) {
-			fprintf(stderr, "\r  rep %d/%d", rep + 1, reps);
-			fflush(stderr);
-		}
+		if (!json)
+			bench_progress(rep, reps, NULL);
 	}
 	if (!json)
-		fprintf(stderr, "\r%20s\r", "");
+		bench_progress_end();
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < NMETRICS; i++)
 			med[k][i] = median(vals[k][i], reps);

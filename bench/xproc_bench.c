@@ -38,6 +38,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include "bench.h"
+#include "cli.h"
 
 #define PAGE 4096
 #define MAX_THREADS 64
@@ -403,40 +404,48 @@ int bench_xproc_main(int argc, char **argv);
 int bench_xproc_main(int argc, char **argv)
 {
 	struct acc acc[NVARIANTS][2];
-	const char *want = "kernel,emulated";
+	static const char *const engine_names[] = { "kernel", "emulated", NULL };
+	long want = 3;		/* bit 0 kernel, bit 1 emulated */
 	size_t pages = 16384;
 	int engines[2], nengines = 0, reps = 5, threads = 1, i, rep, v, k, failed = 0;
 	bool json = false, first = true;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+		const char *a = argv[i];
+		long v = 0;
+
+		if (!strcmp(a, "--json")) {
 			json = true;
-		else if (!strcmp(argv[i], "--reps") && i + 1 < argc)
-			reps = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--pages") && i + 1 < argc)
-			pages = strtoul(argv[++i], NULL, 0);
-		else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
-			threads = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--engines") && i + 1 < argc)
-			want = argv[++i];
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			continue;
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else {
-			usage(stderr);
-			return 2;
+		} else if (strcmp(a, "--reps") && strcmp(a, "--pages") &&
+			   strcmp(a, "--threads") && strcmp(a, "--engines")) {
+			return cli_getopt_error("bench xproc", '?', argv, i + 1);
 		}
+		if (i + 1 >= argc)
+			return cli_getopt_error("bench xproc", ':', argv, i + 1);
+		if (!strcmp(a, "--reps"))
+			v = reps = (int)cli_number("bench xproc", a, argv[++i], 1, 1000000);
+		else if (!strcmp(a, "--pages"))
+			v = cli_number("bench xproc", a, argv[++i], 1, 1L << 24);
+		else if (!strcmp(a, "--threads"))
+			v = threads = (int)cli_number("bench xproc", a, argv[++i], 1,
+						      MAX_THREADS);
+		else
+			v = want = cli_list("bench xproc", a, argv[++i], engine_names);
+		if (v < 0)
+			return EXIT_USAGE;
+		if (!strcmp(a, "--pages"))
+			pages = (size_t)v;
 	}
-	if (reps < 1)
-		reps = 1;
-	if (threads < 1 || threads > MAX_THREADS || pages < (size_t)threads) {
-		usage(stderr);
-		return 2;
-	}
+	if (pages < (size_t)threads)
+		return cli_usage_error("bench xproc", "--pages must be at least --threads");
 	for (i = UFFD_ENGINE_KERNEL; i <= UFFD_ENGINE_EMULATED; i++) {
 		int fd;
 
-		if (!strstr(want, engine_name(i)))
+		if (!(want & (1L << (i == UFFD_ENGINE_KERNEL ? 0 : 1))))
 			continue;
 		fd = uffd_open_engine(O_CLOEXEC, i);
 		if (fd < 0) {
@@ -472,13 +481,11 @@ int bench_xproc_main(int argc, char **argv)
 				}
 			}
 		}
-		if (!json) {
-			fprintf(stderr, "\r  rep %d/%d", rep + 1, reps);
-			fflush(stderr);
-		}
+		if (!json)
+			bench_progress(rep, reps, NULL);
 	}
 	if (!json)
-		fprintf(stderr, "\r%20s\r", "");
+		bench_progress_end();
 
 	if (json)
 		printf("[\n");

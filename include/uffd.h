@@ -372,7 +372,10 @@ const char *uffd_engine(int fd);
 
 /*
  * Why the last uffd_open*() of the calling thread failed and what would fix
- * it, as one line of text.  Empty when it succeeded.
+ * it, as one line of text.  After a success: empty when the engine asked
+ * for was used; when `auto` fell back to the emulated engine, why the
+ * kernel engine was not used ("emulated engine chosen; kernel engine not
+ * used: ...").
  */
 const char *uffd_diagnostic(void);
 

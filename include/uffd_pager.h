@@ -122,6 +122,12 @@ struct uffd_store *uffd_store_new(const struct uffd_store_ops *ops, void *priv,
 /* An image file, read with pread() (default) or from a mapping. */
 struct uffd_store *uffd_store_file_open(const char *path, unsigned flags);
 /*
+ * A raw memory file: plain bytes, page i at offset i * page size, no
+ * checksums (a Firecracker snapshot's memory file).  Its size must be a
+ * whole number of pages.  Flags: UFFD_STORE_MMAP.
+ */
+struct uffd_store *uffd_store_raw_open(const char *path, unsigned flags);
+/*
  * A page server (`uffd serve`, uffd_server_start): @addr is HOST:PORT,
  * [IPV6]:PORT or unix:PATH.  @timeout_ms bounds connecting and every
  * reply (0: 2000 ms): a dead or hung server is an error, never a hang.
@@ -246,6 +252,37 @@ const char *uffd_pager_error(struct uffd_pager *p);
  * store, free.  Memory is left mapped.
  */
 int uffd_pager_close(struct uffd_pager *p);
+
+/* ---- a uffd from another process (Firecracker-style VMMs) ---- */
+
+/* A region of the owner's memory and where its contents are in the store. */
+struct uffd_pager_region {
+	uint64_t addr;		/* start, in the owner's address space */
+	uint64_t len;		/* bytes */
+	uint64_t offset;	/* bytes into the store (a page multiple) */
+	uint64_t page_size;	/* 0: the host's; 2 MiB for hugetlb memory */
+};
+
+/*
+ * Serve the faults of @uffd -- a userfaultfd created, initialised
+ * (UFFDIO_API) and registered by process @owner, received over a UNIX
+ * socket -- from @store: @n regions, each from its own offset.  The pager
+ * owns @uffd and @store from now on (closing both, even when this call
+ * fails).  UFFD_EVENT_REMOVE and UNMAP, when the owner asked for them,
+ * make their pages read as zeros.  SIGBUS goes to the owner's faulting
+ * thread (or to the owner when it did not ask for thread ids).  With
+ * @owner > 0 its exit stops the pager (uffd_pager_wait_owner); closing
+ * leaves the regions registered.  cfg.engine and cfg.queues are ignored.
+ * Huge-page regions need the kernel engine for now (ENOTSUP otherwise).
+ */
+struct uffd_pager *uffd_pager_adopt(int uffd, pid_t owner,
+				    const struct uffd_pager_region *regions,
+				    size_t n, struct uffd_store *store,
+				    const struct uffd_pager_config *cfg);
+/* Wait until the owner of an adopted uffd has exited: 0; -1 with
+ * ETIMEDOUT after @timeout_ms (-1: no limit), EINVAL without an owner.
+ * uffd_pager_wait() returns ESRCH once it has. */
+int uffd_pager_wait_owner(struct uffd_pager *p, int timeout_ms);
 
 /* ---- metrics ---- */
 

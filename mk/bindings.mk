@@ -10,6 +10,10 @@
 # Cargo's output goes to $(BUILD)/cargo (CARGO_TARGET_DIR).
 
 PYTHON_MODULE_DIR := $(PREFIX)/lib/python3/dist-packages/uffd
+# What install-python creates, relative to $(DESTDIR)$(PREFIX) (for make
+# uninstall, mk/release.mk).
+PYTHON_INSTALLED := $(patsubst bindings/python/uffd/%,lib/python3/dist-packages/uffd/%,\
+	$(wildcard bindings/python/uffd/*.py))
 
 .PHONY: check-bindings print-libuffd-libs install-python
 

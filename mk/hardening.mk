@@ -92,11 +92,14 @@ $(FUZZ_DIR)/obj/%.o: src/%.c $(LIB_HDR)
 		-c -o $@ $<
 
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) -ldl
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter fuzz/%.c,$^) $(FUZZ_OBJ) -ldl
 
 # Replayers without libFuzzer (for valgrind, gdb): run the files given.
 $(FUZZ_DIR)/replay_%: fuzz/fuzz_%.c $(LIB_OBJ)
-	$(CC) $(BASE) -Isrc -g -O1 -DFUZZ_STANDALONE -o $@ $< $(LIB_OBJ) -pthread -ldl
+	$(CC) $(BASE) -Isrc -g -O1 -DFUZZ_STANDALONE -o $@ $(filter fuzz/%.c,$^) $(LIB_OBJ) $(LDLIBS) -ldl
+
+# fuzz_ioctl's input decoding is a file of its own.
+$(FUZZ_DIR)/fuzz_ioctl $(FUZZ_DIR)/replay_ioctl: fuzz/ioctl_input.c fuzz/ioctl_fuzz.h
 
 fuzz-build: $(FUZZ_BINS)
 

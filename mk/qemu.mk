@@ -46,5 +46,5 @@ demo-qemu: qemu-deps
 	$(MAKE) -j$(JOBS) lib tools $(QEMU_GUEST)
 	@python3 test/qemu/demo_qemu.py --build $(BUILD) $(QEMU_ARGS)
 
-# `uffd sandbox` and t_preload_seccomp share the seccomp filter.
-$(BUILD)/test/t_preload_seccomp: tools/seccomp_uffd.h
+# `uffd sandbox` and the seccomp tests share the filter (tools/seccomp_uffd.h).
+$(BUILD)/test/t_preload_seccomp $(BUILD)/test/t_probe_device_refused: tools/seccomp_uffd.h

@@ -8,7 +8,8 @@
  * be created here and falls back to the emulated engine when the kernel
  * facility is unusable (EPERM from a seccomp filter or the sysctl, EACCES,
  * ENOENT, ENOSYS).  Errors that would be the same on every engine (EINVAL
- * for bad flags, EMFILE, ENFILE, ENOMEM) are returned as they are.
+ * for bad flags, EMFILE, ENFILE, ENOMEM) are returned as they are.  After
+ * a fallback, uffd_diagnostic() says why the kernel engine was not used.
  *
  * The engines are reached through their struct engine_ops (internal.h).
  */
@@ -86,8 +87,9 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 			int efd = emu_engine.open(flags, &ewhy);
 
 			if (efd >= 0) {
-				real_close(fd);
-				diag_clear();
+				kernel_engine.close(fd);
+				diag_set("emulated engine chosen; kernel engine not used: %s",
+					 kwhy.reason);
 				return efd;
 			}
 		}
@@ -100,8 +102,12 @@ UFFD_EXPORT int uffd_open_engine(int flags, enum uffd_engine_kind kind)
 			return -1;
 		}
 		fd = emu_engine.open(flags, &ewhy);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* A program must be able to tell why it runs emulated. */
+			diag_set("emulated engine chosen; kernel engine not used: %s",
+				 kwhy.reason);
 			return fd;
+		}
 		diag_set("kernel engine: %s; emulated engine: %s", kwhy.reason,
 			 ewhy.reason);
 		errno = kerr;

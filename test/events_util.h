@@ -468,7 +468,7 @@ static inline int t_continue(int fd, void *p, size_t len, uint64_t mode, int64_t
 #define HP_SIZE ((size_t)2 << 20)
 #define HP_SYSCTL "/proc/sys/vm/nr_hugepages"
 
-static long hp_saved = -1;
+static long hp_saved = -1, hp_set = -1;	/* before, and what we wrote */
 static pid_t hp_owner, hp_child;
 static char hp_saved_text[32];
 static size_t hp_saved_len;
@@ -520,11 +520,16 @@ static inline long hp_meminfo(const char *key)
 	return v;
 }
 
-/* Async-signal-safe; only the process that changed the pool restores it. */
+/*
+ * Async-signal-safe; only the process that changed the pool restores it,
+ * and only while the pool is still what it made it: other programs may
+ * have set the pool meanwhile, and theirs stays.
+ */
 static inline void hp_restore(void)
 {
-	if (hp_saved >= 0 && getpid() == hp_owner)
-		(void)hp_write_text(hp_saved_text, hp_saved_len);
+	if (hp_set >= 0 && getpid() == hp_owner && hp_read_long(HP_SYSCTL) == hp_set &&
+	    !hp_write_text(hp_saved_text, hp_saved_len))
+		hp_set = -1;
 }
 
 static inline void hp_on_signal(int sig)
@@ -541,7 +546,8 @@ static inline void hp_on_signal(int sig)
  * is impossible).  The test then goes on in a child process with a fresh
  * @timeout watchdog; this process waits for it, puts vm.nr_hugepages back
  * -- also at exit and on SIGTERM/SIGINT/SIGHUP -- and exits with the
- * child's status.
+ * child's status.  Call it before any uffd is opened (it forks: see
+ * hp_start() in hugetlb_util.h).
  */
 static inline void hp_setup(int n, int timeout)
 {
@@ -564,6 +570,7 @@ static inline void hp_setup(int n, int timeout)
 	free_pages = hp_meminfo("HugePages_Free");
 	if (free_pages < n) {
 		len = snprintf(buf, sizeof(buf), "%ld\n", hp_saved + (n - free_pages));
+		hp_set = hp_saved + (n - free_pages);
 		if (hp_write_text(buf, (size_t)len)) {
 			int e = errno;
 
@@ -585,7 +592,7 @@ static inline void hp_setup(int n, int timeout)
 		t_fail(__FILE__, __LINE__, "fork: %s", t_errname(errno));
 	}
 	if (pid == 0) {
-		hp_saved = -1;		/* the parent restores */
+		hp_set = -1;		/* the parent restores */
 		alarm((unsigned int)timeout);
 		return;
 	}
@@ -594,9 +601,9 @@ static inline void hp_setup(int n, int timeout)
 		;
 	hp_child = 0;
 	hp_restore();
-	if (hp_read_long(HP_SYSCTL) != hp_saved)
-		fprintf(stderr, "warning: %s is %ld, could not restore %ld\n", HP_SYSCTL,
-			hp_read_long(HP_SYSCTL), hp_saved);
+	if (hp_set >= 0)
+		fprintf(stderr, "warning: %s is %ld, not put back to %ld (changed meanwhile?)\n",
+			HP_SYSCTL, hp_read_long(HP_SYSCTL), hp_saved);
 	if (WIFSIGNALED(st)) {
 		fprintf(stderr, "FAIL: test process killed by signal %d\n", WTERMSIG(st));
 		_exit(1);

@@ -75,6 +75,17 @@ static inline const char *tp_path(const char *name)
 	return p;
 }
 
+/* tp_path() in a buffer of its own, kept for the whole test (16 of them). */
+static inline const char *tp_keep(const char *name)
+{
+	static char buf[16][256];
+	static int k;
+
+	CHECK(k < 16);
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tp_tmpdir(), name);
+	return buf[k++];
+}
+
 /* Write an image of @npages pages of the test pattern. */
 static inline void tp_make_image(const char *path, size_t npages, unsigned zero_every)
 {
@@ -97,6 +108,23 @@ static inline void tp_make_image(const char *path, size_t npages, unsigned zero_
 	}
 	CHECK_MSG(uffd_image_finish(iw) == 0, "uffd_image_finish: %s",
 		  uffd_pager_diagnostic());
+	free(buf);
+}
+
+/* The same pages as a raw memory file: page i at i * page size. */
+static inline void tp_make_raw(const char *path, size_t npages, unsigned zero_every)
+{
+	uint64_t *buf = malloc((size_t)t_page);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t i, w;
+
+	CHECK(buf && fd >= 0);
+	for (i = 0; i < npages; i++) {
+		for (w = 0; w < (size_t)t_page / 8; w++)
+			buf[w] = tp_is_zero(i, zero_every) ? 0 : tp_word(i, w);
+		CHECK(write(fd, buf, (size_t)t_page) == t_page);
+	}
+	close(fd);
 	free(buf);
 }
 

@@ -19,8 +19,8 @@ int main(void)
 	int fd, mfd;
 
 	t_init(60);
-	t_require(UFFD_FEATURE_MINOR_HUGETLBFS);
 	hp_setup(4, 60);
+	t_require(UFFD_FEATURE_MINOR_HUGETLBFS);
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, UFFD_FEATURE_MINOR_HUGETLBFS);
 	mfd = memfd_create("t_hugetlb_minor_continue", MFD_CLOEXEC | MFD_HUGETLB);
 	CHECK_MSG(mfd >= 0, "memfd_create(MFD_HUGETLB): %s", t_errname(errno));

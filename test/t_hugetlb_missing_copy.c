@@ -19,8 +19,8 @@ int main(void)
 	int fd;
 
 	t_init(60);
-	t_require(UFFD_FEATURE_MISSING_HUGETLBFS);
 	hp_setup(4, 60);
+	t_require(UFFD_FEATURE_MISSING_HUGETLBFS);
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 	p = mmap(NULL, 2 * HP_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);

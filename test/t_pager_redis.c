@@ -4,85 +4,15 @@
  * scratch directory, no TCP port, no persistence), a 16 MiB image imported
  * into it, restored with prefetch and demand-only, checked word by word;
  * then a corrupted key is caught by its checksum, a missing prefix and a
- * dead server give clear errors.  Skipped, with the reason, when
+ * dead server give clear errors, and a restore whose server died ends in
+ * its policy's outcome instead of waiting.  Skipped, with the reason, when
  * redis-server is not installed or libuffd was built without hiredis
  * (scripts/deps-pager.sh installs both).
  */
-#include "pager_util.h"
-#include <sys/prctl.h>
-#include <sys/socket.h>
-#include <sys/un.h>
+#include "redis_util.h"
 
 #define NPAGES 4096
 #define ZERO_EVERY 4
-
-static pid_t redis;
-
-static void stop_redis(void)
-{
-	int st;
-
-	if (redis > 0) {
-		kill(redis, SIGKILL);
-		waitpid(redis, &st, 0);
-		redis = 0;
-	}
-}
-
-static const char *find_redis(void)
-{
-	static const char *where[] = { "/usr/bin/redis-server",
-		"/usr/local/bin/redis-server", "/usr/sbin/redis-server" };
-	size_t i;
-
-	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++)
-		if (access(where[i], X_OK) == 0)
-			return where[i];
-	return NULL;
-}
-
-static bool sock_ready(const char *path)
-{
-	struct sockaddr_un un = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	bool ok;
-
-	snprintf(un.sun_path, sizeof(un.sun_path), "%s", path);
-	ok = fd >= 0 && connect(fd, (struct sockaddr *)&un, sizeof(un)) == 0;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-static void start_redis(const char *bin, const char *sock)
-{
-	int i;
-
-	redis = fork();
-	CHECK(redis >= 0);
-	if (redis == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(bin, bin, "--port", "0", "--unixsocket", sock,
-		      "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
-		      "--dir", tp_tmpdir(), "--daemonize", "no", (char *)NULL);
-		_exit(127);
-	}
-	atexit(stop_redis);
-	for (i = 0; i < 500 && !sock_ready(sock); i++) {
-		int st;
-
-		if (waitpid(redis, &st, WNOHANG) == redis) {
-			redis = 0;
-			t_fail(__FILE__, __LINE__, "redis-server exited (status %#x)", st);
-		}
-		t_msleep(10);
-	}
-	CHECK_MSG(sock_ready(sock), "redis-server did not come up on %s", sock);
-}
 
 static void restore(const char *addr, unsigned flags)
 {
@@ -167,5 +97,27 @@ int main(void)
 		  uffd_pager_diagnostic());
 	free(buf);
 	uffd_store_close(s);
+
+	/* Gone under a restore: the prefetcher meets it and the restore ends
+	 * in its outcome (EIO, a fault gets zeros) within timeout_ms. */
+	start_redis(bin, sock);
+	CHECK_MSG(uffd_store_redis_import(addr, "t", img) == 0, "import: %s",
+		  uffd_pager_diagnostic());
+	s = uffd_store_redis_open(addr, "t", 500);
+	CHECK(s);
+	stop_redis();
+	{
+		struct uffd_pager *p = tp_pager(s, &(struct uffd_pager_config){
+			.on_error = UFFD_ON_ERROR_ZERO, .timeout_ms = 300 });
+		char *m = uffd_pager_map(p, 0, NPAGES, NULL);
+
+		CHECK(m);
+		CHECK_ERR(uffd_pager_wait(p, 20000), EIO);
+		CHECK_MSG(uffd_pager_error(p) && strstr(uffd_pager_error(p), "redis"),
+			  "error: %s", uffd_pager_error(p) ? uffd_pager_error(p) : "none");
+		CHECK(tp_page_bad(m + 7 * (size_t)t_page, 7, 1) < 0);
+		CHECK_OK(uffd_pager_close(p));
+		munmap(m, NPAGES * (size_t)t_page);
+	}
 	return 0;
 }

@@ -106,7 +106,9 @@ int main(void)
 		pl_free(&r);
 		pl_run(bad, pl_clean_env, RUN_LIMIT, &r);
 		CHECK_EQ(pl_exit(&r), 2);
-		CHECK(strstr(r.err, "usage"));
+		/* One line that names the bad value. */
+		CHECK_MSG(strstr(r.err, "'fast'") && strchr(r.err, '\n') == r.err + r.errlen - 1,
+			  "uffd run --engine=fast: stderr '%s'", r.err);
 		pl_free(&r);
 	}
 	printf("uffd run %s: exit 7 -> 7, SIGTERM -> SIGTERM, not found -> 127, "

@@ -19,9 +19,9 @@
  * Skips when namespaces, mounts or seccomp filters are not permitted.
  */
 #include "preload_util.h"
+#include "seccomp_util.h"
 #include <sched.h>
 #include <sys/mount.h>
-#include "../tools/seccomp_uffd.h"
 
 #define RUN_LIMIT 60
 
@@ -97,13 +97,6 @@ static void container_dev(void)
 	}
 }
 
-/* The default profiles' verdict on userfaultfd(2): EPERM. */
-static void seccomp_deny_userfaultfd(void)
-{
-	if (seccomp_uffd_install(false) < 0)
-		t_skip("installing a seccomp filter: %s", t_errname(errno));
-}
-
 static void in_sandbox(void *arg)
 {
 	const char *pargv[] = { pager, NULL };
@@ -116,7 +109,7 @@ static void in_sandbox(void *arg)
 	alarm(100);		/* the watchdog of t_init(), for this child too */
 	enter_namespaces();
 	container_dev();
-	seccomp_deny_userfaultfd();
+	sc_deny_userfaultfd(false);
 
 	/* The kernel facility is gone, both ways in. */
 	CHECK_ERR(syscall(SYS_userfaultfd, O_CLOEXEC), EPERM);

@@ -14,7 +14,7 @@
 #include "uffd.h"
 
 #ifndef LIBUFFD_VERSION
-#define LIBUFFD_VERSION "0.1.0"
+#define LIBUFFD_VERSION "unknown"
 #endif
 
 #define EXIT_USAGE 2
@@ -26,19 +26,46 @@ int cmd_sandbox(int argc, char **argv);	/* tools/sandbox.c */
 int cmd_serve(int argc, char **argv);	/* tools/pager_cmds.c */
 int cmd_snapshot(int argc, char **argv);
 int cmd_restore(int argc, char **argv);
+int cmd_handle(int argc, char **argv);	/* tools/handle.c */
 
 /*
- * Options, an optional "--", then PROGRAM [ARGS...] (program_args.c):
- * @option takes each argument that starts with '-' (false: not an option
- * of this command); -h/--help prints @usage.  Returns the index of PROGRAM,
- * or -1 with the command's exit status in @status (help: 0, a bad or
- * missing argument: what @usage returns).
+ * Options, an optional "--", then PROGRAM [ARGS...] (program_args.c) of
+ * `uffd CMD`: @option takes argv[*i], which starts with '-', and may take
+ * the next argument too (advancing *i): 0 done, -1 not an option of this
+ * command, else the exit status after its own one-line error.
+ * -h/--help prints @usage on stdout.  Returns the index of PROGRAM, or -1
+ * with the command's exit status in @status (help: 0; a bad or missing
+ * argument: EXIT_USAGE, after one line on stderr).
  */
-int program_args(int argc, char **argv, bool (*option)(const char *arg),
-		 int (*usage)(void), int *status);
+int program_args(const char *cmd, int argc, char **argv,
+		 int (*option)(int argc, char **argv, int *i),
+		 void (*usage)(FILE *f), int *status);
 
 /* "kernel", "emulated" or "auto". */
 const char *engine_kind_name(enum uffd_engine_kind kind);
+
+/*
+ * Arguments (args.c).  Each check prints one line on stderr when the
+ * argument is bad: "uffd CMD: ..." (CMD may be "bench pager").
+ */
+/* "uffd CMD: <fmt...> (see uffd help CMD)"; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * After getopt_long() with an optstring starting with ':' returned @c
+ * ('?' or ':'): the offending word is argv[optind_now - 1].
+ */
+int cli_getopt_error(const char *cmd, int c, char **argv, int optind_now);
+/* A number from @min to @max, or -1 after a message. */
+long cli_number(const char *cmd, const char *opt, const char *s, long min, long max);
+/* "auto", "kernel", "emulated" -> @out; -1 (after a message) if bad. */
+int cli_engine(const char *cmd, const char *s, enum uffd_engine_kind *out);
+/*
+ * A comma-separated list of words out of @names (NULL-terminated), as a
+ * mask (bit i: names[i]); -1 after a message naming the bad list.
+ */
+long cli_list(const char *cmd, const char *opt, const char *s,
+	      const char *const *names);
 
 /* JSON output helpers (json.c). */
 /* @s as a JSON string literal (quoted, escaped); NULL prints null. */

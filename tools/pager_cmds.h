@@ -7,12 +7,8 @@
 #include "cli.h"
 #include "uffd_pager.h"
 
-/* "kernel", "emulated", "auto" -> @out; -1 (after a message) if bad. */
-int pc_engine(const char *cmd, const char *s, enum uffd_engine_kind *out);
 /* "sigbus", "zero", "wait" -> @out. */
 int pc_policy(const char *cmd, const char *s, enum uffd_pager_on_error *out);
-/* A number option, or -1 after a message. */
-long pc_number(const char *cmd, const char *opt, const char *s, long min, long max);
 /* Is @s a page-server address rather than an image path? */
 bool pc_is_address(const char *s);
 /* "cmd: <diagnostic>" on stderr; returns 1 (the exit status). */

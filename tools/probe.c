@@ -156,6 +156,8 @@ static void print_choice(const char *label, const struct choice *c,
 
 	if (c->engine) {
 		printf("  %-26s -> %s\n", label, c->engine);
+		if (c->diag[0])		/* auto fell back: why */
+			field_at(6, "why", c->diag);
 		return;
 	}
 	printf("  %-26s -> none (%s)\n", label,
@@ -274,13 +276,13 @@ static void print_json(const struct uffd_engine_info *infos, int n,
 	printf("  ],\n  \"auto\": ");
 	json_str(stdout, aut->engine);
 	printf(",\n  \"auto_diagnostic\": ");
-	json_str(stdout, aut->engine ? NULL : aut->diag);
+	json_str(stdout, aut->diag[0] ? aut->diag : NULL);
 	printf(",\n  \"uffd_engine\": ");
 	json_str(stdout, getenv("UFFD_ENGINE"));
 	printf(",\n  \"selected\": ");
 	json_str(stdout, sel->engine);
 	printf(",\n  \"selected_diagnostic\": ");
-	json_str(stdout, sel->engine ? NULL : sel->diag);
+	json_str(stdout, sel->diag[0] ? sel->diag : NULL);
 	printf("\n}\n");
 }
 
@@ -300,9 +302,7 @@ int cmd_probe(int argc, char **argv)
 			printf("usage: uffd probe [--json]\n");
 			return 0;
 		} else {
-			fprintf(stderr, "uffd probe: unknown option '%s'\n"
-				"usage: uffd probe [--json]\n", argv[i]);
-			return EXIT_USAGE;
+			return cli_getopt_error("probe", '?', argv, i + 1);
 		}
 	}
 

@@ -7,10 +7,11 @@
 #include <string.h>
 #include "cli.h"
 
-int program_args(int argc, char **argv, bool (*option)(const char *arg),
-		 int (*usage)(void), int *status)
+int program_args(const char *cmd, int argc, char **argv,
+		 int (*option)(int argc, char **argv, int *i),
+		 void (*usage)(FILE *f), int *status)
 {
-	int i;
+	int i, r;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -18,17 +19,20 @@ int program_args(int argc, char **argv, bool (*option)(const char *arg),
 			break;
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage();
+			usage(stdout);
 			*status = 0;
 			return -1;
 		}
-		if (!option(argv[i])) {
-			*status = usage();
+		r = option(argc, argv, &i);
+		if (r < 0)
+			r = cli_getopt_error(cmd, '?', argv, i + 1);
+		if (r) {
+			*status = r;
 			return -1;
 		}
 	}
 	if (i >= argc) {
-		*status = usage();
+		*status = cli_usage_error(cmd, "no PROGRAM given");
 		return -1;
 	}
 	return i;

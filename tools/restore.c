@@ -104,13 +104,13 @@ int cmd_restore(int argc, char **argv)
 	double t0, t_first;
 	char *heap;
 
-	while ((c = getopt_long(argc, argv, "R:P:e:w:q:na:b:r:p:E:t:mQ:zh", opts,
+	while ((c = getopt_long(argc, argv, ":R:P:e:w:q:na:b:r:p:E:t:mQ:zh", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'R': redis = optarg; break;
 		case 'P': prefix = optarg; break;
 		case 'e':
-			if (pc_engine("restore", optarg, &cfg.engine))
+			if (cli_engine("restore", optarg, &cfg.engine))
 				return EXIT_USAGE;
 			break;
 		case 'w':
@@ -119,7 +119,7 @@ int cmd_restore(int argc, char **argv)
 		case 'b':
 		case 't':
 		case 'Q':
-			v = pc_number("restore", c == 'w' ? "--workers" : c == 'q' ?
+			v = cli_number("restore", c == 'w' ? "--workers" : c == 'q' ?
 				      "--queues" : c == 'a' ? "--readahead" : c == 'b' ?
 				      "--batch" : c == 't' ? "--timeout" : "--query",
 				      optarg, c == 'Q' ? 0 : 1, c == 't' ? 3600000 : 4096);
@@ -148,14 +148,12 @@ int cmd_restore(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cli_getopt_error("restore", c, argv, optind);
 		}
 	}
-	if (redis ? optind != argc : optind != argc - 1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (redis ? optind != argc : optind != argc - 1)
+		return cli_usage_error("restore", redis ? "--redis takes no IMAGE|ADDR" :
+				       "expected one IMAGE or ADDR after the options");
 	source = redis ? redis : argv[optind];
 	signal(SIGPIPE, SIG_IGN);
 
@@ -218,7 +216,7 @@ int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "uffd restore: %s\n",
 			uffd_pager_error(the_pager) ? uffd_pager_error(the_pager) :
 			uffd_pager_diagnostic());
-	if (demo) {
+	if (demo && !status) {	/* after a give-up, pages would fault again */
 		for (i = 0; i < npages; i++)
 			bad += demo_heap_check(heap + i * ps, i, ps) != 0;
 		printf("every page checked: %s", bad ? "" : "all right\n");

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `uffd run [--engine=auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]`
+ * `uffd run [--engine auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]`
  *
  * Runs an unmodified program with libuffd-preload.so in LD_PRELOAD, so
  * that its userfaultfd(2) calls, opens of /dev/userfaultfd and uffd ioctls
@@ -56,29 +56,37 @@ static void asan_opts(void)
 	setenv("ASAN_OPTIONS", buf, 1);
 }
 
-static int usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "usage: uffd run [--engine=auto|kernel|emulated] "
-			"[--deny-kernel] [--] PROGRAM [ARGS...]\n");
-	return EXIT_USAGE;
+	fprintf(f, "usage: uffd run [--engine auto|kernel|emulated] [--deny-kernel] "
+		"[--] PROGRAM [ARGS...]\n"
+		"  --engine E     the engine for the program's userfaultfds (also "
+		"--engine=E);\n"
+		"                 default: $UFFD_ENGINE, else auto\n"
+		"  --deny-kernel  make the kernel engine look blocked (UFFD_DENY_KERNEL=1)\n");
 }
 
-/* --engine=ENGINE, --deny-kernel: into the environment the program gets. */
-static bool run_option(const char *arg)
+/* --engine E (or =E), --deny-kernel: into the environment the program gets. */
+static int run_option(int argc, char **argv, int *i)
 {
-	if (!strncmp(arg, "--engine=", 9)) {
-		const char *e = arg + 9;
+	const char *arg = argv[*i];
 
-		if (strcmp(e, "auto") && strcmp(e, "kernel") && strcmp(e, "emulated"))
-			return false;
+	if (!strncmp(arg, "--engine=", 9) || !strcmp(arg, "--engine")) {
+		const char *e = arg[8] ? arg + 9 : *i + 1 < argc ? argv[++*i] : NULL;
+		enum uffd_engine_kind kind;
+
+		if (!e)
+			return cli_usage_error("run", "option '--engine' needs a value");
+		if (cli_engine("run", e, &kind))
+			return EXIT_USAGE;
 		setenv("UFFD_ENGINE", e, 1);
-		return true;
+		return 0;
 	}
 	if (!strcmp(arg, "--deny-kernel")) {
 		setenv("UFFD_DENY_KERNEL", "1", 1);
-		return true;
+		return 0;
 	}
-	return false;
+	return -1;
 }
 
 int cmd_run(int argc, char **argv)
@@ -87,7 +95,7 @@ int cmd_run(int argc, char **argv)
 	const char *lib, *old;
 	int i, status;
 
-	i = program_args(argc, argv, run_option, usage, &status);
+	i = program_args("run", argc, argv, run_option, usage, &status);
 	if (i < 0)
 		return status;
 	lib = find_preload(path, sizeof(path));

@@ -146,7 +146,7 @@ static void run_child(int sock, const sigset_t *mask, pid_t parent, char **argv)
 	if (getppid() != parent)
 		_exit(1);
 	sigprocmask(SIG_SETMASK, mask, NULL);
-	listener = seccomp_uffd_install(true);
+	listener = seccomp_uffd_install(SECCOMP_UFFD_NOTIFY_OPENS);
 	if (listener < 0) {
 		fprintf(stderr, "uffd sandbox: cannot install the seccomp filter: %s\n",
 			strerror(errno));
@@ -209,20 +209,21 @@ static int supervise(int listener, int pidfd, pid_t pid, dev_t dev, bool verbose
 	return st;
 }
 
-static int usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "usage: uffd sandbox [--verbose] [--] PROGRAM [ARGS...]\n");
-	return EXIT_USAGE;
+	fprintf(f, "usage: uffd sandbox [--verbose] [--] PROGRAM [ARGS...]\n"
+		"  --verbose  say on stderr which opens of the device were refused\n");
 }
 
 static bool verbose;
 
-static bool sandbox_option(const char *arg)
+static int sandbox_option(int argc, char **argv, int *i)
 {
-	if (strcmp(arg, "-v") && strcmp(arg, "--verbose"))
-		return false;
+	(void)argc;
+	if (strcmp(argv[*i], "-v") && strcmp(argv[*i], "--verbose"))
+		return -1;
 	verbose = true;
-	return true;
+	return 0;
 }
 
 int cmd_sandbox(int argc, char **argv)
@@ -235,7 +236,7 @@ int cmd_sandbox(int argc, char **argv)
 	pid_t pid, self = getpid();
 	size_t k;
 
-	i = program_args(argc, argv, sandbox_option, usage, &st);
+	i = program_args("sandbox", argc, argv, sandbox_option, usage, &st);
 	if (i < 0)
 		return st;
 	/* No device here: its opens fail with ENOENT by themselves. */

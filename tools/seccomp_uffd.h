@@ -7,14 +7,19 @@
  *
  * A classic BPF filter sees system-call numbers and arguments, not the
  * strings they point to, so it cannot pick out an open of
- * /dev/userfaultfd by itself: with @notify_opens, open(2), openat(2) and
- * openat2(2) go to a supervisor process (SECCOMP_RET_USER_NOTIF), which
- * reads the path and answers (tools/sandbox.c).
+ * /dev/userfaultfd by itself: with SECCOMP_UFFD_NOTIFY_OPENS, open(2),
+ * openat(2) and openat2(2) go to a supervisor process
+ * (SECCOMP_RET_USER_NOTIF), which reads the path and answers
+ * (tools/sandbox.c).  Tests that need no supervisor use
+ * SECCOMP_UFFD_DENY_RDWR_OPENS: every openat() with exactly
+ * O_RDWR | O_CLOEXEC -- the way libuffd opens the device -- answers EPERM
+ * (other such opens, /proc/self/mem among them, are refused as well).
  */
 #ifndef UFFD_TOOLS_SECCOMP_UFFD_H
 #define UFFD_TOOLS_SECCOMP_UFFD_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <unistd.h>
@@ -50,15 +55,28 @@
 	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), \
 	BPF_STMT(BPF_RET | BPF_K, (action))
 
+enum seccomp_uffd_opens {
+	SECCOMP_UFFD_ALLOW_OPENS,	/* userfaultfd(2) only */
+	SECCOMP_UFFD_NOTIFY_OPENS,	/* opens to the supervisor */
+	SECCOMP_UFFD_DENY_RDWR_OPENS,	/* openat(O_RDWR | O_CLOEXEC): EPERM */
+};
+
+/* The low 32 bits of system-call argument @n. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SECCOMP_UFFD_ARG_LO(n) (offsetof(struct seccomp_data, args[n]))
+#else
+#define SECCOMP_UFFD_ARG_LO(n) (offsetof(struct seccomp_data, args[n]) + 4)
+#endif
+
 /*
  * Install the filter in the calling thread (after PR_SET_NO_NEW_PRIVS):
- * userfaultfd(2) fails with EPERM; with @notify_opens, the opens listed
- * above wait for the supervisor holding the returned listener.  Returns
- * the listener (with @notify_opens) or 0; -1 with errno on failure.
+ * userfaultfd(2) fails with EPERM, and the opens as @opens says.  Returns
+ * the listener (SECCOMP_UFFD_NOTIFY_OPENS) or 0; -1 with errno on failure.
  * System calls of another architecture (32-bit compat) are allowed.
  */
-static inline int seccomp_uffd_install(bool notify_opens)
+static inline int seccomp_uffd_install(enum seccomp_uffd_opens opens)
 {
+	bool notify_opens = opens == SECCOMP_UFFD_NOTIFY_OPENS;
 	struct sock_filter code[] = {
 #ifdef SECCOMP_UFFD_ARCH
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
@@ -83,9 +101,23 @@ static inline int seccomp_uffd_install(bool notify_opens)
 	struct sock_fprog prog = { .filter = code };
 	long fd;
 
-	if (!notify_opens)
+	struct sock_filter rdwr[] = {
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SECCOMP_UFFD_ARG_LO(2)),
+		SECCOMP_UFFD_IF(O_RDWR | O_CLOEXEC,
+				SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	size_t k;
+
+	if (opens == SECCOMP_UFFD_DENY_RDWR_OPENS)
+		for (k = 0; k < sizeof(rdwr) / sizeof(rdwr[0]); k++)
+			code[plain + k] = rdwr[k];
+	else if (!notify_opens)
 		code[plain] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	prog.len = (unsigned short)(notify_opens ? sizeof(code) / sizeof(code[0]) : plain + 1);
+	prog.len = (unsigned short)(notify_opens ? sizeof(code) / sizeof(code[0]) :
+				    opens == SECCOMP_UFFD_DENY_RDWR_OPENS ?
+				    plain + sizeof(rdwr) / sizeof(rdwr[0]) : plain + 1);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
 	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,

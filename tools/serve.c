@@ -45,7 +45,7 @@ int cmd_serve(int argc, char **argv)
 	int c, verify = 0, sig = 0;
 	sigset_t set;
 
-	while ((c = getopt_long(argc, argv, "l:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":l:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			listen = optarg;
@@ -57,14 +57,17 @@ int cmd_serve(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cli_getopt_error("serve", c, argv, optind);
 		}
 	}
-	if (!listen || optind != argc - 1) {
-		usage(stderr);
+	if (!listen)
+		return cli_usage_error("serve", "--listen ADDR is required");
+	if (optind != argc - 1)
+		return cli_usage_error("serve", "expected one IMAGE after the options");
+	/* A bad port fails now, not after reading (or verifying) the image. */
+	if (strncmp(listen, "unix:", 5) && strrchr(listen, ':') &&
+	    cli_number("serve", "--listen port", strrchr(listen, ':') + 1, 0, 65535) < 0)
 		return EXIT_USAGE;
-	}
 	image = argv[optind];
 	if (uffd_image_info(image, &info))
 		return pc_fail("serve");

@@ -128,6 +128,7 @@ static void usage(FILE *f)
 		"[--prefix P]] IMAGE\n"
 		"       uffd snapshot --pid PID --range START-END IMAGE\n"
 		"  --size MiB     the demo process's heap (default 256)\n"
+		"  --seed N       the demo heap's contents (default 1)\n"
 		"  --pid, --range a running process's memory [START, END), hex\n"
 		"  --redis ADDR   also import the image into Redis (HOST:PORT or "
 		"unix:PATH)\n"
@@ -156,18 +157,18 @@ int cmd_snapshot(int argc, char **argv)
 	char label[64];
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "s:S:p:r:R:P:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:S:p:r:R:P:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if ((mib = pc_number("snapshot", "--size", optarg, 1, 1 << 20)) < 0)
+			if ((mib = cli_number("snapshot", "--size", optarg, 1, 1 << 20)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'S':
-			if ((seed = pc_number("snapshot", "--seed", optarg, 0, 1L << 40)) < 0)
+			if ((seed = cli_number("snapshot", "--seed", optarg, 0, 1L << 40)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'p':
-			if ((pid = pc_number("snapshot", "--pid", optarg, 1, 1 << 30)) < 0)
+			if ((pid = cli_number("snapshot", "--pid", optarg, 1, 1 << 30)) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'r':
@@ -183,14 +184,13 @@ int cmd_snapshot(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return cli_getopt_error("snapshot", c, argv, optind);
 		}
 	}
-	if (optind != argc - 1 || !pid != !range) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (!pid != !range)
+		return cli_usage_error("snapshot", "--pid and --range go together");
+	if (optind != argc - 1)
+		return cli_usage_error("snapshot", "expected one IMAGE after the options");
 	image = argv[optind];
 	if (range) {
 		char *dash;

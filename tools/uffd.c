@@ -5,7 +5,7 @@
  *	uffd probe [--json]	what each userfaultfd engine can do here
  *	uffd bench [--json]	fault-handling benchmarks, engines side by side
  *	uffd version		the libuffd version
- *	uffd help		this list
+ *	uffd help [CMD]		this list, or CMD's help (as uffd CMD --help)
  *
  * A command is one row of the table below; adding one (bench, run, serve,
  * snapshot, restore) is a row and a cmd_NAME() function in its own file.
@@ -28,19 +28,21 @@ static const struct command {
 	  "which userfaultfd engines work here, what they support, and why not" },
 	{ "bench", cmd_bench, "[--json | --json-file F] [--reps N] [--full] [--only S] | pager | xproc | preload",
 	  "benchmark every scenario on every engine, side by side" },
-	{ "run", cmd_run, "[--engine=auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]",
+	{ "run", cmd_run, "[--engine auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]",
 	  "run an unmodified program with libuffd preloaded" },
 	{ "sandbox", cmd_sandbox, "[--verbose] [--] PROGRAM [ARGS...]",
 	  "run a program where userfaultfd(2) fails with EPERM and opening /dev/userfaultfd\n"
 	  "      with EACCES, as under a container's seccomp profile" },
-	{ "serve", cmd_serve, "--listen ADDR IMAGE",
+	{ "serve", cmd_serve, "--listen ADDR [--verify] IMAGE",
 	  "serve the pages of a memory image to lazy restores" },
 	{ "snapshot", cmd_snapshot, "[options] IMAGE",
 	  "save a demo process's memory as an image" },
 	{ "restore", cmd_restore, "[options] IMAGE|ADDR",
 	  "restore an image lazily, from a file or a page server" },
+	{ "handle", cmd_handle, "--socket PATH [--once] [options] STORE",
+	  "serve the page faults of Firecracker-style VMMs from a memory file" },
 	{ "version", cmd_version, "", "print the libuffd version" },
-	{ "help", cmd_help, "", "print this help" },
+	{ "help", cmd_help, "[COMMAND]", "print this help, or the help of COMMAND" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -58,32 +60,64 @@ static void usage(FILE *f)
 		"  UFFD_ENGINE=auto|kernel|emulated   engine for uffd_open() (default auto)\n"
 		"  UFFD_DENY_KERNEL=1                 make the kernel engine look blocked\n"
 		"  UFFD_ORPHAN_POLICY=wait|sigbus|zerofill[:MS]\n"
-		"                                     what a fault whose handler is gone gets\n");
+		"                                     what a fault whose handler is gone gets\n"
+		"\n'uffd help COMMAND' or 'uffd COMMAND --help' shows a command's options;\n"
+		"uffd(1) and libuffd(7) have the details.\n");
 }
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: uffd version\n");
-		return EXIT_USAGE;
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: uffd version\n");
+		return 0;
 	}
+	if (argc > 1)
+		return cli_usage_error("version", "takes no arguments, not '%s'", argv[1]);
 	printf("uffd (libuffd) %s\n", LIBUFFD_VERSION);
 	return 0;
 }
 
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+/* `uffd help CMD [SUB...]` is `uffd CMD [SUB...] --help`. */
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	usage(stdout);
-	return 0;
+	const struct command *c;
+	char *args[8];
+	int i;
+
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "uffd help: unknown command '%s' (uffd help lists them)\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	if (argc > 6)
+		return cli_usage_error("help", "too many words after '%s'", argv[1]);
+	for (i = 1; i < argc; i++)
+		args[i - 1] = argv[i];
+	args[argc - 1] = (char *)"--help";
+	args[argc] = NULL;
+	return c->run(argc, args);
 }
 
 int main(int argc, char **argv)
 {
+	const struct command *c;
 	const char *name;
-	size_t i;
 	int rc;
 
 	if (argc < 2) {
@@ -95,15 +129,14 @@ int main(int argc, char **argv)
 		name = "help";
 	else if (!strcmp(name, "-V") || !strcmp(name, "--version"))
 		name = "version";
-	for (i = 0; i < NCOMMANDS; i++) {
-		if (strcmp(name, commands[i].name))
-			continue;
-		rc = commands[i].run(argc - 1, argv + 1);
-		if (fflush(stdout) != 0 && rc == 0)
-			rc = 1;
-		return rc;
+	c = find_command(name);
+	if (!c) {
+		fprintf(stderr, "uffd: unknown command '%s' (uffd help lists them)\n",
+			argv[1]);
+		return EXIT_USAGE;
 	}
-	fprintf(stderr, "uffd: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	rc = c->run(argc - 1, argv + 1);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = 1;
+	return rc;
 }

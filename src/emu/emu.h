@@ -77,6 +77,7 @@
 #define PS_POISON	(1u << 25)	/* UFFDIO_POISON'ed */
 #define PS_SHARED	(1u << 26)	/* MAP_SHARED: the page cache decides */
 #define PS_FILE		(1u << 27)	/* shmem-backed (shmem.c) */
+#define PS_HUGE		(1u << 28)	/* hugetlb, 2 MiB pages (hugetlb.c) */
 
 #define PS_CTX(w)	((w) & PS_CTX_MASK)
 #define PS_MODE(w)	(((w) & PS_MODE_MASK) >> PS_MODE_SHIFT)
@@ -85,7 +86,30 @@
 	((uint32_t)(ctx) | (uint32_t)(mode) << PS_MODE_SHIFT | \
 	 (uint32_t)(prot) << PS_PROT_SHIFT)
 /* The attributes that make two registered pages belong to one VMA. */
-#define PS_VMA_MASK	(PS_CTX_MASK | PS_MODE_MASK | PS_PROT_MASK | PS_SHARED | PS_FILE)
+#define PS_VMA_MASK	(PS_CTX_MASK | PS_MODE_MASK | PS_PROT_MASK | PS_SHARED | PS_FILE | \
+			 PS_HUGE)
+
+/*
+ * hugetlb (hugetlb.c): every 4 KiB word of a huge page carries the same
+ * state, but PS_BUSY is taken on the first word (the "head") only, and the
+ * fault path reads the head.  A missing huge page is PROT_NONE instead of
+ * guard-marked (hugetlb VMAs refuse markers): I3 reads "PS_MISSING set <=>
+ * the huge page is PROT_NONE by us".
+ */
+#define HUGE_SHIFT	21
+#define HUGE_SIZE	(1UL << HUGE_SHIFT)
+#define HUGE_MASK	(~(HUGE_SIZE - 1))
+
+/* The size of the page word @w belongs to, and the first address of it. */
+static inline size_t ps_size(uint32_t w)
+{
+	return (w & PS_HUGE) ? HUGE_SIZE : EMU_PAGE_SIZE;
+}
+
+static inline uintptr_t ps_base(uintptr_t a, uint32_t w)
+{
+	return a & ~(uintptr_t)(ps_size(w) - 1);
+}
 
 typedef _Atomic uint32_t pageword_t;
 
@@ -377,6 +401,7 @@ long install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 int fill_result(struct emu_ctx *ctx, long res, __s64 *field,
 		uint64_t dst, uint64_t len, bool dontwake);
 int fill_changing(struct emu_ctx *ctx, __s64 *field);
+void src_prefault(uintptr_t src, size_t src_ok, size_t len);
 void pages_unregister_all(struct emu_ctx *ctx, bool in_child);
 
 /*
@@ -388,6 +413,20 @@ void pages_unregister_all(struct emu_ctx *ctx, bool in_child);
 static inline int prot_wp(int prot)
 {
 	return (prot & PROT_WRITE) ? (prot & ~PROT_WRITE) | PROT_READ : prot;
+}
+
+/*
+ * The protection a registered page with word @w has in the kernel's page
+ * tables: read-only while write-protected and present, PROT_NONE while a
+ * hugetlb page is missing (its marker), else the recorded one.
+ */
+static inline int page_prot(uint32_t w)
+{
+	if ((w & (PS_HUGE | PS_MISSING)) == (PS_HUGE | PS_MISSING))
+		return PROT_NONE;
+	if ((w & PS_WP) && !(w & PS_MISSING))
+		return prot_wp(PS_PROT(w));
+	return PS_PROT(w);
 }
 
 /* Memory map (maps.c). */
@@ -420,6 +459,21 @@ void fspan_drop(uintptr_t s, uintptr_t e);
 bool shm_cached(uintptr_t a);
 long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		 bool zero);
+int fspan_file(uintptr_t a, off_t *off);
+off_t file_size(int fd);
+
+/* hugetlb (hugetlb.c). */
+enum huge_op { HUGE_COPY, HUGE_CONTINUE, HUGE_POISON };
+bool huge_cached(uintptr_t a, uint32_t w);
+bool huge_in_file(uintptr_t a);
+long huge_fill(enum huge_op op, uintptr_t dst, uintptr_t src, size_t src_ok,
+	       size_t len, bool wp);
+void huge_zap(uintptr_t s, uintptr_t e, int advice);
+int huge_mprotect(uintptr_t s, uintptr_t e, int prot);
+bool huge_any(uintptr_t s, uintptr_t e);
+void huge_set_words(uintptr_t a, uint32_t w);
+bool page_cached(uintptr_t a, uint32_t w);
+bool page_unmark(pageword_t *pw, uintptr_t a);
 
 /* Guard-marker helpers. */
 int guard_install(uintptr_t start, size_t len);

@@ -279,14 +279,16 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 
 	s = slot_claim(ctx);
 	s->kind = SLOT_FAULT;
-	s->addr = addr;
 	/* The thread id costs a system call: only when asked for. */
 	s->tid = (feat & UFFD_FEATURE_THREAD_ID) ? sys_gettid() : 0;
 	memset(&m, 0, sizeof(m));
 	m.event = UFFD_EVENT_PAGEFAULT;
 	m.arg.pagefault.flags = flags;
+	/* A huge page's fault is reported at its start (hugetlb_fault). */
 	m.arg.pagefault.address = (feat & UFFD_FEATURE_EXACT_ADDRESS) ?
-				  addr : (addr & EMU_PAGE_MASK);
+				  addr : ps_base(addr, w);
+	/* UFFDIO_WAKE matches the address reported, as the kernel's does. */
+	s->addr = m.arg.pagefault.address;
 	if (feat & UFFD_FEATURE_THREAD_ID)
 		m.arg.pagefault.feat.ptid = (uint32_t)s->tid;
 	slot_set_msg(s, &m);
@@ -317,36 +319,55 @@ out:
  */
 static int wp_marker_read(pageword_t *pw, uintptr_t addr)
 {
-	uintptr_t page = addr & EMU_PAGE_MASK;
 	uint32_t w = atomic_load(pw);
+	uintptr_t page = ps_base(addr, w);
+	size_t size = ps_size(w);
 	int prot;
 
 	if ((w & (PS_BUSY | PS_MISSING | PS_WP)) != (PS_MISSING | PS_WP) ||
 	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
 		return F_DONE;
 	prot = prot_wp(PS_PROT(w));
-	real_mprotect((void *)page, EMU_PAGE_SIZE, prot);
-	guard_remove(page, EMU_PAGE_SIZE);
+	real_mprotect((void *)page, size, prot);
+	if (!(w & PS_HUGE))
+		guard_remove(page, size);
 	if (prot & PROT_READ)
-		real_madvise((void *)page, EMU_PAGE_SIZE, MADV_POPULATE_READ);
-	atomic_store(pw, w & ~(PS_MISSING | PS_BUSY));
+		real_madvise((void *)page, size, MADV_POPULATE_READ);
+	if (w & PS_HUGE)
+		huge_set_words(page, w & ~PS_MISSING);
+	else
+		atomic_store(pw, w & ~(PS_MISSING | PS_BUSY));
 	return F_DONE;
 }
 
 /*
- * A shmem page our mapping has a marker on, but the kernel would map
+ * A file page our mapping has a marker on, but the kernel would map
  * without a message (it is in the page cache, or an ordinary fault would
- * allocate it): drop the marker and retry the access.
+ * allocate it): drop the marker so that the access can be retried.  A
+ * write-protected huge page keeps its protection (read-only).  Returns
+ * whether it was this call that dropped it.
  */
-static int unmark(pageword_t *pw, uintptr_t addr)
+bool page_unmark(pageword_t *pw, uintptr_t addr)
 {
 	uint32_t w = atomic_load(pw);
 
 	if ((w & (PS_BUSY | PS_MISSING)) != PS_MISSING ||
 	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
-		return F_DONE;
-	guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
-	atomic_store(pw, w & ~(PS_MISSING | PS_BUSY));
+		return false;
+	w &= ~PS_MISSING;
+	if (w & PS_HUGE) {
+		real_mprotect((void *)ps_base(addr, w), HUGE_SIZE, page_prot(w));
+		huge_set_words(ps_base(addr, w), w);
+	} else {
+		guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
+		atomic_store(pw, w & ~PS_BUSY);
+	}
+	return true;
+}
+
+static int unmark(pageword_t *pw, uintptr_t addr)
+{
+	page_unmark(pw, addr);
 	return F_DONE;
 }
 
@@ -363,8 +384,11 @@ static int wp_dormant(pageword_t *pw, uintptr_t addr)
 	    (PS_MODE(w) & UFFDIO_REGISTER_MODE_WP) ||
 	    !atomic_compare_exchange_strong(pw, &w, w | PS_BUSY))
 		return F_DONE;
-	real_mprotect((void *)(addr & EMU_PAGE_MASK), EMU_PAGE_SIZE, PS_PROT(w));
-	atomic_store(pw, w & ~(PS_WP | PS_BUSY));
+	real_mprotect((void *)ps_base(addr, w), ps_size(w), PS_PROT(w));
+	if (w & PS_HUGE)
+		huge_set_words(ps_base(addr, w), w & ~PS_WP);
+	else
+		atomic_store(pw, w & ~(PS_WP | PS_BUSY));
 	return F_DONE;
 }
 
@@ -398,15 +422,16 @@ static int uffd_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 		w = nw;
 	}
 	if (w & PS_MISSING) {
-		if (si->si_code != SEGV_MAPERR)
+		/* Our marker: a guard marker, or PROT_NONE on a huge page. */
+		if (si->si_code != ((w & PS_HUGE) ? SEGV_ACCERR : SEGV_MAPERR))
 			return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
-		if (w & PS_POISON) {
+		/* A poisoned page, or a huge page past the end of its file. */
+		if ((w & PS_POISON) || ((w & PS_HUGE) && !huge_in_file(addr)))
 			return fault_quiet ? F_CHAIN : F_SIGBUS;
-		}
-		/* shmem: the page cache decides (shmem.c). */
+		/* shmem, hugetlb: the page cache decides (shmem.c, hugetlb.c). */
 		if ((w & PS_FILE) && !(w & PS_WP && !(mode & (UFFDIO_REGISTER_MODE_MISSING |
 							      UFFDIO_REGISTER_MODE_MINOR)))) {
-			bool cached = shm_cached(addr);
+			bool cached = page_cached(addr, w);
 
 			if (cached && (mode & UFFDIO_REGISTER_MODE_MINOR)) {
 				if (sigbus)
@@ -459,6 +484,11 @@ static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
 	if (!pw)
 		return F_CHAIN;
 	w = atomic_load(pw);
+	if (w & PS_HUGE) {
+		/* A huge page's state and BUSY live in its first word. */
+		pw = pt_word(ps_base(addr, w));
+		w = atomic_load(pw);
+	}
 	if (w & PS_BUSY) {
 		wait_not_busy(pw);
 		retry_reset();
@@ -475,12 +505,14 @@ static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
 	if (ctx->owner != self_pid()) {
 		/* A child that missed the fork hook (raw clone): unregistered. */
 		ctx_put(ctx);
-		if (w & PS_MISSING)
+		if ((w & PS_MISSING) && !(w & PS_HUGE))
 			guard_remove(addr & EMU_PAGE_MASK, EMU_PAGE_SIZE);
-		if (w & PS_WP)
-			real_mprotect((void *)(addr & EMU_PAGE_MASK), EMU_PAGE_SIZE,
-				 PS_PROT(w));
-		atomic_store(pw, 0);
+		if (w & (PS_WP | PS_MISSING))
+			real_mprotect((void *)ps_base(addr, w), ps_size(w), PS_PROT(w));
+		if (w & PS_HUGE)
+			huge_set_words(ps_base(addr, w), 0);
+		else
+			atomic_store(pw, 0);
 		return F_DONE;
 	}
 	r = uffd_fault(ctx, pw, w, addr, acc, si);

@@ -305,7 +305,7 @@ static bool src_readable(uintptr_t src, size_t src_ok)
  * the kernel's copy stops there too and never reads what follows (K18).
  * A page we hold BUSY ourselves (src overlapping dst) is not touched.
  */
-static void src_prefault(uintptr_t src, size_t src_ok, size_t len)
+void src_prefault(uintptr_t src, size_t src_ok, size_t len)
 {
 	uintptr_t a, end = src + (src_ok < len ? src_ok : len);
 	char b;
@@ -332,6 +332,8 @@ static long fill_copy(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 		return err;
 	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
 		return -EINVAL;
+	if (w0 & PS_HUGE)
+		return huge_fill(HUGE_COPY, dst, src, src_ok, len, wp);
 	/*
 	 * A source that overlaps the destination: the kernel copies page by
 	 * page, each source page read (and so faulted in) before its
@@ -398,6 +400,8 @@ static long fill_zero(uintptr_t dst, size_t len)
 	w0 = dst_check(dst, len, &err);
 	if (!w0)
 		return err;
+	if (w0 & PS_HUGE)
+		return -EINVAL;		/* no zero page for hugetlb */
 	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_ZERO);
 	if (claimed && (w0 & PS_SHARED))
 		claimed = drop_cached(dst, claimed);
@@ -452,6 +456,8 @@ static long fill_poison(uintptr_t dst, size_t len)
 	w0 = dst_check(dst, len, &err);
 	if (!w0)
 		return err;
+	if (w0 & PS_HUGE)
+		return huge_fill(HUGE_POISON, dst, 0, 0, len, false);
 	claimed = claim_run(dst, len / EMU_PAGE_SIZE, FILL_POISON);
 	if (!claimed)
 		return -EEXIST;
@@ -578,7 +584,7 @@ int op_poison(struct emu_ctx *ctx, void *arg)
 /*
  * Map pages that are in the page cache but not in our mapping: remove
  * their markers.  EEXIST when mapped already, EFAULT when not in the
- * cache, EINVAL (in the field) on memory other than shmem.
+ * cache, EINVAL (in the field) on memory other than shmem and hugetlb.
  */
 static long fill_continue(uintptr_t dst, size_t len, bool wp)
 {
@@ -593,6 +599,8 @@ static long fill_continue(uintptr_t dst, size_t len, bool wp)
 		return -EINVAL;
 	if (wp && !(PS_MODE(w0) & UFFDIO_REGISTER_MODE_WP))
 		return -EINVAL;
+	if (w0 & PS_HUGE)
+		return huge_fill(HUGE_CONTINUE, dst, 0, 0, len, wp);
 	for (i = 0; i < np; i++) {
 		uintptr_t a = dst + i * EMU_PAGE_SIZE;
 		pageword_t *pw = pt_word(a);

@@ -198,15 +198,22 @@ static void collect_remove(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w,
 	ev_add(ra->pe, ci, &m);
 }
 
-/* Zap one run: missing again behind a marker (MISSING mode), or absent. */
+/*
+ * Zap one run: missing again behind a marker (MISSING mode), or absent.
+ * A hugetlb run stays BUSY until the caller's madvise() has zapped it
+ * (zap_done): its marker is a protection, which does not zap.
+ */
 static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg)
 {
 	uintptr_t a;
 
 	(void)ci;
-	(void)arg;
 	for (a = s; a < e; a += EMU_PAGE_SIZE)
 		page_take(pt_word(a));
+	if (w & PS_HUGE) {
+		huge_zap(s, e, *(int *)arg);
+		return;
+	}
 	if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING) {
 		/* One step, no window: the marker zaps the page itself. */
 		guard_install(s, e - s);
@@ -227,12 +234,19 @@ static void zap_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg
 	}
 }
 
+static void zap_done(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w, void *arg)
+{
+	if (w & PS_HUGE)
+		release_run_busy(ci, s, e, w, arg);
+}
+
 int emu_madvise(void *addr, size_t len, int advice)
 {
 	uintptr_t s = (uintptr_t)addr, e = page_up(s + len);
 	struct pending_events pe = { 0 };
 	struct remove_arg ra = { &pe };
 	sigset_t saved;
+	int r, err;
 
 	if (likely(advice != MADV_DONTNEED && advice != MADV_DONTNEED_LOCKED &&
 		   advice != MADV_FREE && advice != MADV_REMOVE) ||
@@ -246,9 +260,13 @@ int emu_madvise(void *addr, size_t len, int advice)
 	ev_deliver(&pe);
 
 	emu_lock_acquire(&saved);
-	for_each_run(s, e, zap_run, NULL);
+	for_each_run(s, e, zap_run, &advice);
+	r = real_madvise(addr, len, advice);
+	err = errno;
+	for_each_run(s, e, zap_done, NULL);
 	emu_lock_release(&saved);
-	return real_madvise(addr, len, advice);
+	errno = err;
+	return r;
 }
 
 /* ---- munmap, mmap(MAP_FIXED) ----------------------------------------------- */
@@ -363,8 +381,8 @@ static void reprotect_run(uint32_t ci, uintptr_t s, uintptr_t e, uint32_t w,
 		uint32_t v = atomic_load(pw);
 
 		v = (v & ~PS_PROT_MASK) | ((uint32_t)prot << PS_PROT_SHIFT);
-		/* A write-protected page stays read-only. */
-		if ((v & PS_WP) && !(v & PS_MISSING))
+		/* A write-protected page stays read-only (huge_mprotect did huge pages). */
+		if ((v & PS_WP) && !(v & (PS_MISSING | PS_HUGE)))
 			real_mprotect((void *)a, EMU_PAGE_SIZE, prot_wp(prot));
 		atomic_store(pw, v & ~PS_BUSY);
 	}
@@ -391,7 +409,8 @@ int emu_mprotect(void *addr, size_t len, int prot)
 		return real_mprotect(addr, len, prot);
 	emu_lock_acquire(&saved);
 	for_each_run(s, e, lock_run, NULL);
-	r = real_mprotect(addr, len, prot);
+	/* hugetlb: a missing or protected page keeps its protection. */
+	r = huge_any(s, e) ? huge_mprotect(s, e, prot) : real_mprotect(addr, len, prot);
 	err = errno;
 	if (r == 0)
 		for_each_run(s, e, reprotect_run, &p);
@@ -442,6 +461,10 @@ static void remap_move(struct remap_arg *ra, uintptr_t moved_len)
 			continue;
 		if (ra->keep) {
 			atomic_store(pt_word(to), w);
+		} else if (w & PS_HUGE) {
+			/* A huge page's marker or protection: once per page. */
+			if (!(to & ~HUGE_MASK) && page_prot(w) != PS_PROT(w))
+				real_mprotect((void *)to, HUGE_SIZE, PS_PROT(w));
 		} else {
 			if (w & PS_MISSING)
 				guard_remove(to, EMU_PAGE_SIZE);

@@ -27,13 +27,17 @@ static void orphan_resolve(struct emu_ctx *ctx, struct emu_slot *s, int policy)
 		wake_range(ctx, page, EMU_PAGE_SIZE);
 		return;
 	}
-	if (w & PS_MISSING) {
+	if ((w & (PS_MISSING | PS_HUGE | PS_POISON)) == (PS_MISSING | PS_HUGE)) {
+		/* No zero page for hugetlb: the access allocates a zeroed one. */
+		page_unmark(pt_word(ps_base(page, w)), page);
+	} else if (w & PS_MISSING) {
 		struct uffdio_zeropage z = { .range = { page, EMU_PAGE_SIZE } };
 
 		if (op_zeropage(ctx, &z) == 0)
 			return;
 	} else if (w & PS_WP) {
-		struct uffdio_writeprotect wp = { .range = { page, EMU_PAGE_SIZE } };
+		struct uffdio_writeprotect wp = {
+			.range = { ps_base(page, w), ps_size(w) } };
 
 		if (op_writeprotect(ctx, &wp) == 0)
 			return;

@@ -19,6 +19,7 @@
 /* What this engine implements; UFFDIO_API reports exactly this. */
 #define EMU_FEATURES (UFFD_FEATURE_PAGEFAULT_FLAG_WP | UFFD_FEATURE_SIGBUS | \
 		      UFFD_FEATURE_MISSING_SHMEM | UFFD_FEATURE_MINOR_SHMEM | \
+		      UFFD_FEATURE_MISSING_HUGETLBFS | UFFD_FEATURE_MINOR_HUGETLBFS | \
 		      UFFD_FEATURE_WP_HUGETLBFS_SHMEM | \
 		      UFFD_FEATURE_EVENT_FORK | \
 		      UFFD_FEATURE_EVENT_REMAP | UFFD_FEATURE_EVENT_REMOVE | \
@@ -135,6 +136,7 @@ static bool pages_clear(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 	for (a = s; a < e; a += CLEAR_CHUNK * EMU_PAGE_SIZE) {
 		uintptr_t ce = a + CLEAR_CHUNK * EMU_PAGE_SIZE;
 		unsigned char mine[CLEAR_CHUNK], guarded[CLEAR_CHUNK];
+		int fix[CLEAR_CHUNK];	/* protection to restore, or -1 */
 		size_t i, j, n;
 
 		if (ce > e || ce < a)
@@ -145,24 +147,27 @@ static bool pages_clear(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			uint32_t w;
 
 			mine[i] = guarded[i] = 0;
+			fix[i] = -1;
 			if (!pw || PS_CTX(atomic_load(pw)) != ctx->index)
 				continue;
-			if (in_child) {
-				w = atomic_load(pw);
-				if (w & PS_BUSY)
-					real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
-						 EMU_PAGE_SIZE, PS_PROT(w));
-			} else {
-				w = page_take(pw);
-			}
+			w = in_child ? atomic_load(pw) : page_take(pw);
 			mine[i] = 1;
-			guarded[i] = (w & PS_MISSING) != 0;
-			/* Write protection goes with the registration. */
-			if ((w & PS_WP) && !(w & PS_MISSING))
-				real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
-					 EMU_PAGE_SIZE, PS_PROT(w));
+			guarded[i] = (w & (PS_MISSING | PS_HUGE)) == PS_MISSING;
+			/*
+			 * Write protection goes with the registration, and so
+			 * does a huge page's PROT_NONE marker.
+			 */
+			if (page_prot(w) != PS_PROT(w) || (in_child && (w & PS_BUSY)))
+				fix[i] = PS_PROT(w);
 			if (PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)
 				missing_mode = true;
+		}
+		for (i = 0; i < n; i = j) {
+			for (j = i + 1; j < n && fix[j] == fix[i]; j++)
+				;
+			if (fix[i] >= 0)
+				real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
+					      (j - i) * EMU_PAGE_SIZE, fix[i]);
 		}
 		for (i = 0; i < n; i = j) {
 			for (j = i + 1; j < n && guarded[j] == guarded[i]; j++)
@@ -191,21 +196,33 @@ void pages_unregister_all(struct emu_ctx *ctx, bool in_child)
 
 /* ---- UFFDIO_REGISTER --------------------------------------------------- */
 
-/* Could the kernel's vma_can_userfault() accept it (for UNREGISTER)? */
-static bool vma_compatible(const struct vma *v)
+/*
+ * Could the kernel's vma_can_userfault() accept it (for UNREGISTER)?
+ * Sets v->kind (PS_HUGE matters: hugetlb has alignment rules).
+ */
+static bool vma_compatible(struct vma *v)
 {
+	int err;
+
 	if (v->special)
 		return false;
 	if (v->anon)
 		return true;
-	/* shmem: MAP_SHARED|MAP_ANONYMOUS, memfd, tmpfs files. */
-	return !strncmp(v->name, "/dev/zero", 9) || !strncmp(v->name, "/memfd:", 7) ||
-	       !strncmp(v->name, "/SYSV", 5) || !strncmp(v->name, "/dev/shm/", 9);
+	err = vma_kind(v, &v->kind);
+	return !err || err == -EPERM;
 }
 
-static uint64_t register_ioctls(uint64_t mode)
+/* The VMA [vs, ve) is hugetlb and @end falls inside a huge page of it. */
+static bool huge_cut(const struct vma *v, uintptr_t end)
 {
-	uint64_t base = UFFD_API_RANGE_IOCTLS_618;
+	return (v->kind & PS_HUGE) && end > v->start && end <= v->end &&
+	       (end & ~HUGE_MASK);
+}
+
+/* UFFD_API_RANGE_IOCTLS_BASIC when the range holds hugetlb (spec 4.4). */
+static uint64_t register_ioctls(uint64_t mode, bool huge)
+{
+	uint64_t base = huge ? UFFD_API_RANGE_IOCTLS_BASIC_618 : UFFD_API_RANGE_IOCTLS_618;
 
 	if (!(mode & UFFDIO_REGISTER_MODE_WP))
 		base &= ~((uint64_t)1 << _UFFDIO_WRITEPROTECT);
@@ -227,16 +244,13 @@ enum { ACT_NONE, ACT_GUARD, ACT_UNGUARD };
 
 /* One chunk of register_part(), on the stack (no allocation). */
 /*
- * The protection page word @w stands for: the recorded one, read-only
- * while write-protected and present; @vma_prot for a page not ours.
+ * The protection page word @w stands for: page_prot() (read-only while
+ * write-protected and present, none while a huge page is missing);
+ * @vma_prot for a page not ours.
  */
 static int word_prot(uint32_t w, int vma_prot)
 {
-	int p = PS_CTX(w) ? PS_PROT(w) : vma_prot;
-
-	if ((w & PS_WP) && !(w & PS_MISSING))
-		p = prot_wp(p);
-	return p;
+	return PS_CTX(w) ? page_prot(w) : vma_prot;
 }
 
 static void restore_prot(uintptr_t s, size_t np, const uint32_t *w, int vma_prot)
@@ -262,7 +276,7 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 	uint32_t old[REG_CHUNK], nw[REG_CHUNK];
 	unsigned char act[REG_CHUNK];
 	uint64_t pm[REG_CHUNK];
-	bool need_scan = false, hidden = false;
+	bool need_scan = false, hidden = false, huge = kind & PS_HUGE;
 	int err = 0;
 
 	memset(act, 0, sizeof(act));
@@ -325,10 +339,18 @@ static int register_chunk(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 			act[i] = ACT_UNGUARD;	/* now simply absent */
 		}
 	}
-	/* Apply markers in runs. */
+	/*
+	 * Apply markers in runs.  A huge page's marker is its protection,
+	 * which the restore below sets from the new words.
+	 */
 	for (i = 0; i < np; i = j) {
 		for (j = i + 1; j < np && act[j] == act[i]; j++)
 			;
+		if (huge) {
+			if (act[i] != ACT_NONE)
+				hidden = true;
+			continue;
+		}
 		if (act[i] == ACT_GUARD)
 			err = guard_install(s + i * EMU_PAGE_SIZE, (j - i) * EMU_PAGE_SIZE);
 		else if (act[i] == ACT_UNGUARD)
@@ -364,14 +386,27 @@ static int register_part(struct emu_ctx *ctx, uintptr_t s, uintptr_t e,
 	return err;
 }
 
+/*
+ * VM_MAYWRITE and the kind of VMA @v, for REGISTER: vma_kind()'s answer.
+ * VM_WRITE implies VM_MAYWRITE: only a shared VMA without PROT_WRITE needs
+ * smaps, whose read walks every page table of the process.
+ */
+static int vma_classify(struct vma *v)
+{
+	if (v->shared)
+		v->maywrite = (v->prot & PROT_WRITE) || maps_maywrite(v->start);
+	return vma_kind(v, &v->kind);
+}
+
 int op_register(struct emu_ctx *ctx, void *arg)
 {
 	struct uffdio_register r;
 	uintptr_t start, end;
 	struct vma *v = NULL;
-	int n = 0, i, err;
+	int n = 0, i, err, err0;
 	sigset_t saved;
 	uint64_t ioctls;
+	bool huge = false;
 
 	if (safe_read(&r, arg, sizeof(r) - sizeof(r.ioctls)))
 		return -EFAULT;
@@ -397,27 +432,33 @@ int op_register(struct emu_ctx *ctx, void *arg)
 		err = -EINVAL;
 		goto out;
 	}
+	/* A first VMA of hugetlb wants a start on a huge page boundary. */
+	err0 = vma_classify(&v[0]);
+	if ((v[0].kind & PS_HUGE) && (start & ~HUGE_MASK)) {
+		err = -EINVAL;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		uintptr_t s = v[i].start > start ? v[i].start : start;
 		uintptr_t e = v[i].end < end ? v[i].end : end;
 		uintptr_t a;
 
-		/* Per VMA, in the kernel's order: EINVAL, EPERM, then EBUSY. */
 		/*
-		 * VM_WRITE implies VM_MAYWRITE: only a shared VMA without
-		 * PROT_WRITE needs smaps, whose read walks every page table
-		 * of the process.
+		 * Per VMA, in the kernel's order: EINVAL, EPERM, an end
+		 * inside a huge page (EINVAL), then EBUSY.
 		 */
-		if (v[i].shared)
-			v[i].maywrite = (v[i].prot & PROT_WRITE) ||
-					maps_maywrite(v[i].start);
-		err = vma_kind(&v[i], &v[i].kind);
+		err = i ? vma_classify(&v[i]) : err0;
 		if (err)
 			goto out;
 		if ((r.mode & UFFDIO_REGISTER_MODE_MINOR) && !(v[i].kind & PS_FILE)) {
 			err = -EINVAL;
 			goto out;
 		}
+		if (huge_cut(&v[i], end)) {
+			err = -EINVAL;
+			goto out;
+		}
+		huge |= (v[i].kind & PS_HUGE) != 0;
 		for (a = s; a < e; a += EMU_PAGE_SIZE) {
 			pageword_t *pw = pt_word(a);
 			uint32_t c = pw ? PS_CTX(atomic_load(pw)) : 0;
@@ -443,7 +484,7 @@ int op_register(struct emu_ctx *ctx, void *arg)
 		if (err)
 			goto out;
 	}
-	ioctls = register_ioctls(r.mode);
+	ioctls = register_ioctls(r.mode, huge);
 	if (safe_write(ARG_FIELD(arg, struct uffdio_register, ioctls), &ioctls,
 		       sizeof(ioctls)))
 		err = -EFAULT;
@@ -453,6 +494,22 @@ out:
 }
 
 /* ---- UFFDIO_UNREGISTER / UFFDIO_WAKE ----------------------------------- */
+
+/* Has @ctx registered any page of [s, e)? */
+static bool ctx_owns(struct emu_ctx *ctx, uintptr_t s, uintptr_t e)
+{
+	uintptr_t a;
+
+	for (a = s; a < e; a += EMU_PAGE_SIZE) {
+		pageword_t *pw = pt_word(a);
+
+		if (!pw)
+			a = pt_leaf_end(a) - EMU_PAGE_SIZE;
+		else if (PS_CTX(atomic_load(pw)) == ctx->index)
+			return true;
+	}
+	return false;
+}
 
 int op_unregister(struct emu_ctx *ctx, void *arg)
 {
@@ -486,7 +543,13 @@ int op_unregister(struct emu_ctx *ctx, void *arg)
 		uintptr_t s = v[i].start > start ? v[i].start : start;
 		uintptr_t e = v[i].end < end ? v[i].end : end;
 		uintptr_t a;
+		bool compatible = vma_compatible(&v[i]);
 
+		/* A first VMA of hugetlb wants a start on a huge page boundary. */
+		if (!i && (v[0].kind & PS_HUGE) && (start & ~HUGE_MASK)) {
+			err = -EINVAL;
+			goto out;
+		}
 		for (a = s; a < e; a += EMU_PAGE_SIZE) {
 			pageword_t *pw = pt_word(a);
 			uint32_t c = pw ? PS_CTX(atomic_load(pw)) : 0;
@@ -496,7 +559,7 @@ int op_unregister(struct emu_ctx *ctx, void *arg)
 				goto out;
 			}
 		}
-		if (!vma_compatible(&v[i])) {
+		if (!compatible) {
 			err = -EINVAL;
 			goto out;
 		}
@@ -505,6 +568,11 @@ int op_unregister(struct emu_ctx *ctx, void *arg)
 		uintptr_t s = v[i].start > start ? v[i].start : start;
 		uintptr_t e = v[i].end < end ? v[i].end : end;
 
+		/* The kernel cannot split a registered hugetlb VMA there. */
+		if (huge_cut(&v[i], end) && ctx_owns(ctx, s, e)) {
+			err = -EINVAL;
+			goto out;
+		}
 		if (pages_clear(ctx, s, e, false))
 			wake_range(ctx, s, e - s);
 		fspan_drop(s, e);

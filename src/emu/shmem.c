@@ -151,11 +151,15 @@ int vma_kind(const struct vma *v, uint32_t *kind)
 		return -EINVAL;
 	}
 	real_close(fd);
-	if (sf.f_type == HUGETLBFS_MAGIC)
-		return -EINVAL;		/* not emulated (docs/emulated-engine.md) */
-	if (sf.f_type != TMPFS_MAGIC)
+	if (sf.f_type == HUGETLBFS_MAGIC) {
+		/* 2 MiB pages only (docs/emulated-engine.md). */
+		if (sf.f_bsize != (long)HUGE_SIZE)
+			return -EINVAL;
+		*kind = PS_HUGE;
+	} else if (sf.f_type != TMPFS_MAGIC) {
 		return -EINVAL;
-	*kind = PS_FILE | (v->shared ? PS_SHARED : 0);
+	}
+	*kind |= PS_FILE | (v->shared ? PS_SHARED : 0);
 	if (v->shared && !v->maywrite)
 		return -EPERM;
 	return 0;
@@ -169,8 +173,22 @@ bool shm_cached(uintptr_t a)
 	return mincore((void *)(a & EMU_PAGE_MASK), EMU_PAGE_SIZE, &v) == 0 && (v & 1);
 }
 
+/*
+ * The file behind registered address @a: its descriptor (-1: none known)
+ * and the offset of @a in it.
+ */
+int fspan_file(uintptr_t a, off_t *off)
+{
+	const struct fspan *f = fspan_find(a);
+
+	if (!f)
+		return -1;
+	*off = f->off + (off_t)(a - f->start);
+	return f->fd;
+}
+
 /* The file size, or -1. */
-static off_t fsize(int fd)
+off_t file_size(int fd)
 {
 	struct stat st;
 
@@ -194,7 +212,7 @@ long shm_install(uintptr_t dst, uintptr_t src, size_t src_ok, size_t len,
 	if (!f || dst + len > f->end)
 		return -EFAULT;
 	off = f->off + (off_t)(dst - f->start);
-	size = fsize(f->fd);
+	size = file_size(f->fd);
 	if (size < 0 || off >= size)
 		return -EFAULT;
 	if ((off_t)len > size - off)

@@ -26,6 +26,20 @@
 
 #define WP_CHUNK 512
 
+/* What a page's protection becomes; a huge page's marker is PROT_NONE. */
+enum wp_action { WP_KEEP, WP_READONLY, WP_RESTORE, WP_HIDE };
+
+static int wp_prot(int action, int prot)
+{
+	switch (action) {
+	case WP_READONLY:
+		return prot_wp(prot);
+	case WP_HIDE:
+		return PROT_NONE;
+	}
+	return prot;
+}
+
 /* Do never-populated pages get a marker?  Always for shmem (spec 8). */
 static bool wp_unpopulated(uint32_t w)
 {
@@ -45,7 +59,7 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 {
 	uint32_t old[WP_CHUNK], nw[WP_CHUNK];
 	uint64_t pm[WP_CHUNK];
-	unsigned char ro[WP_CHUNK];	/* 1: make read-only, 2: restore */
+	unsigned char ro[WP_CHUNK];	/* enum wp_action */
 	uintptr_t a;
 	int err = 0;
 
@@ -63,7 +77,7 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 			uintptr_t p = a + i * EMU_PAGE_SIZE;
 
 			nw[i] = w;
-			ro[i] = 0;
+			ro[i] = WP_KEEP;
 			/* A poisoned page stays poisoned, as in the kernel. */
 			if (w & PS_POISON)
 				continue;
@@ -75,7 +89,10 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 						nw[i] |= PS_WP;
 				} else if (pm[i] & (PM_PRESENT | PM_SWAP)) {
 					nw[i] |= PS_WP;
-					ro[i] = 1;
+					ro[i] = WP_READONLY;
+				} else if (wp_unpopulated(w) && (w & PS_HUGE)) {
+					nw[i] |= PS_WP | PS_MISSING;
+					ro[i] = WP_HIDE;
 				} else if (wp_unpopulated(w) && !guard_install(p, EMU_PAGE_SIZE)) {
 					nw[i] |= PS_WP | PS_MISSING;
 				}
@@ -84,9 +101,12 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 					continue;
 				nw[i] &= ~PS_WP;
 				if (!(w & PS_MISSING))
-					ro[i] = 2;
+					ro[i] = WP_RESTORE;
 				else if (!(PS_MODE(w) & UFFDIO_REGISTER_MODE_MISSING)) {
-					guard_remove(p, EMU_PAGE_SIZE);
+					if (w & PS_HUGE)
+						ro[i] = WP_RESTORE;
+					else
+						guard_remove(p, EMU_PAGE_SIZE);
 					nw[i] &= ~PS_MISSING;
 				}
 			}
@@ -101,15 +121,14 @@ static int wp_apply(uintptr_t s, uintptr_t e, bool enable)
 			if (!ro[i] || err)
 				continue;
 			if (real_mprotect((void *)(a + i * EMU_PAGE_SIZE),
-				     (j - i) * EMU_PAGE_SIZE,
-				     ro[i] == 1 ? prot_wp(prot) : prot)) {
+				     (j - i) * EMU_PAGE_SIZE, wp_prot(ro[i], prot))) {
 				err = -errno;
 			}
 			if (err) {
 				size_t k;
 
 				for (k = i; k < n; k++)
-					if (ro[k] == 1)
+					if (ro[k] == WP_READONLY || ro[k] == WP_HIDE)
 						nw[k] = old[k];
 			}
 		}
@@ -138,15 +157,17 @@ static bool all_wp(uintptr_t s, uintptr_t e)
 
 /*
  * mwriteprotect_range(): VMA by VMA in address order, holes skipped; the
- * first VMA without WP mode stops with ENOENT, earlier ones stay changed;
- * no VMA at all is ENOENT.
+ * first VMA without WP mode stops with ENOENT, a hugetlb VMA with a start
+ * or length not in huge pages with EINVAL, earlier ones stay changed; no
+ * VMA at all is ENOENT.
  */
 static int wp_range(uintptr_t start, uintptr_t end, bool enable)
 {
 	struct vma *v = NULL;
 	int n = 0, i, err;
+	bool aligned = !((start | end) & ~HUGE_MASK);
 
-	if (all_wp(start, end))
+	if ((aligned || !huge_any(start, end)) && all_wp(start, end))
 		return wp_apply(start, end, enable);
 	err = maps_read(start, end, &v, &n);
 	if (err)
@@ -165,6 +186,11 @@ static int wp_range(uintptr_t start, uintptr_t end, bool enable)
 
 			if (!PS_CTX(w) || !(PS_MODE(w) & UFFDIO_REGISTER_MODE_WP)) {
 				err = -ENOENT;
+				break;
+			}
+			/* hugetlb: the whole range in huge pages (EINVAL). */
+			if ((w & PS_HUGE) && !aligned) {
+				err = -EINVAL;
 				break;
 			}
 			while (b < e) {

@@ -21,7 +21,9 @@ const char interpose_poll_linked;
  * poll() reads .fd and .events: GCC would call our reads of them
  * "maybe uninitialized".
  */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 static bool any_uffd(const struct pollfd *fds, nfds_t n)
 {

@@ -20,7 +20,9 @@
  * glibc declares these buffers write-only (access attribute); touching
  * them first is the point: GCC would call that "maybe uninitialized".
  */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 /* ---- buffers the kernel writes: touched for write first -------------------------- */
 

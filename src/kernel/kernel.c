@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "kernel/kernel.h"
@@ -145,13 +146,35 @@ static int device_new(int dev, int flags)
 	return fd < 0 ? -1 : (int)fd;
 }
 
+/*
+ * What the attempt on the device came to, for the EPERM reason: a seccomp
+ * filter answers before the path is looked up, so whether the node exists
+ * is asked separately.
+ */
+static const char *device_outcome(int dev_err, bool opened)
+{
+	struct stat st;
+
+	if (opened)
+		return DEV_PATH " opened, but USERFAULTFD_IOC_NEW refused";
+	if (dev_err == EACCES)
+		return DEV_PATH " not accessible (EACCES)";
+	if (dev_err == EPERM && stat(DEV_PATH, &st) == 0)
+		return DEV_PATH " exists but opening it was refused (EPERM: a seccomp "
+		       "filter or security module)";
+	return DEV_PATH " not available";
+}
+
 int kernel_open(int flags, struct uffd_engine_info *why)
 {
+	char reason[sizeof(why->reason)];
+	bool dev_opened = false;
 	int dev, fd, err, dev_err;
 
 	dev = device_open();
 	dev_err = dev < 0 ? errno : 0;
 	if (dev >= 0) {
+		dev_opened = true;
 		fd = device_new(dev, flags);
 		err = errno;
 		real_close(dev);
@@ -200,12 +223,10 @@ int kernel_open(int flags, struct uffd_engine_info *why)
 
 	switch (err) {
 	case EPERM:
-		why_set(why, "userfaultfd(2)",
-			dev_err == EACCES ?
-			"userfaultfd(2) denied (EPERM, typical of the Docker/containerd/Podman "
-			"default seccomp profiles) and " DEV_PATH " not accessible (EACCES)" :
-			"userfaultfd(2) denied (EPERM, typical of the Docker/containerd/Podman "
-			"default seccomp profiles) and " DEV_PATH " not available",
+		snprintf(reason, sizeof(reason), "userfaultfd(2) denied (EPERM, typical "
+			 "of the Docker/containerd/Podman default seccomp profiles) and %s",
+			 device_outcome(dev_err, dev_opened));
+		why_set(why, "userfaultfd(2)", reason,
 			"allow userfaultfd in the seccomp profile (or run with "
 			"--security-opt seccomp=unconfined), give access to " DEV_PATH
 			", or use UFFD_ENGINE=emulated");

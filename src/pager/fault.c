@@ -44,9 +44,9 @@ static void serve(struct pager_worker *w, const struct uffd_msg *m, uint64_t t_r
 	}
 	st = atomic_fetch_or(&r->state[page], PG_TOUCHED);
 	if (!(st & PG_TOUCHED) && (p->cfg.flags & UFFD_PAGER_RECORD))
-		pager_record(p, r->first + page);
+		pager_record(p, r->first + page * r->k);
 
-	if (pager_claim(r, page)) {
+	if (pager_claim_fault(r, page)) {
 		rc = pager_fetch(w, r, page, 1, true, &data);
 		if (rc == 0)
 			rc = pager_install(p, r, page, 1, data, w->kind);
@@ -59,7 +59,7 @@ static void serve(struct pager_worker *w, const struct uffd_msg *m, uint64_t t_r
 			 * woken by the unregister and sees an empty page. */
 			pager_release(p, r, page, 1);
 		} else {
-			pager_give_up(w, r, page, tid);
+			pager_give_up(w, r, page, tid, true);
 		}
 	} else if ((atomic_load(&r->state[page]) & PG_STATE) == PG_PRESENT) {
 		pager_resolve_present(p, r, page);
@@ -87,9 +87,16 @@ static void drain(struct pager_worker *w, int fd)
 		if (n <= 0)
 			return;		/* EAGAIN: another worker got them */
 		atomic_fetch_add(&p->demand_active, 1);
-		for (i = 0; i < n / (ssize_t)sizeof(msgs[0]); i++)
-			if (msgs[i].event == UFFD_EVENT_PAGEFAULT)
-				serve(w, &msgs[i], t);
+		for (i = 0; i < n / (ssize_t)sizeof(msgs[0]); i++) {
+			const struct uffd_msg *m = &msgs[i];
+
+			if (m->event == UFFD_EVENT_PAGEFAULT)
+				serve(w, m, t);
+			else if (m->event == UFFD_EVENT_REMOVE ||
+				 m->event == UFFD_EVENT_UNMAP)
+				pager_discarded(p, m->arg.remove.start,
+						m->arg.remove.end);
+		}
 		atomic_fetch_sub(&p->demand_active, 1);
 		atomic_fetch_add(&w->st.busy_ns, pager_now() - t);
 	}
@@ -99,21 +106,27 @@ void *pager_worker_main(void *arg)
 {
 	struct pager_worker *w = arg;
 	struct uffd_pager *p = w->p;
-	struct pollfd pfd[PAGER_MAX_QUEUES + 1];
+	struct pollfd pfd[PAGER_MAX_QUEUES + 2];
 	int i;
 
 	atomic_store(&w->st.tid, gettid());
 	for (i = 0; i < p->nq; i++)
 		pfd[i] = (struct pollfd){ .fd = p->fds[i], .events = POLLIN };
 	pfd[p->nq] = (struct pollfd){ .fd = p->stopfd, .events = POLLIN };
+	/* An adopted uffd: its owner's exit ends the service. */
+	pfd[p->nq + 1] = (struct pollfd){ .fd = p->pidfd, .events = POLLIN };
 	while (!atomic_load(&p->stop)) {
-		if (poll(pfd, (nfds_t)p->nq + 1, -1) < 0) {
+		if (poll(pfd, (nfds_t)p->nq + 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		if (pfd[p->nq].revents)
 			break;
+		if (pfd[p->nq + 1].revents) {
+			pager_owner_exited(p);
+			break;
+		}
 		for (i = 0; i < p->nq; i++)
 			if (pfd[i].revents & POLLIN)
 				drain(w, p->fds[i]);

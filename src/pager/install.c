@@ -30,8 +30,8 @@ int pager_wake(struct uffd_pager *p, struct pager_region *r, size_t page, size_t
 
 		if (m > n)
 			m = n;
-		rg.start = (uintptr_t)r->base + page * p->ps;
-		rg.len = m * p->ps;
+		rg.start = (uintptr_t)r->base + page * r->ps;
+		rg.len = m * r->ps;
 		if (uffd_ioctl(pager_fd(p, r, page), UFFDIO_WAKE, &rg))
 			return -errno;
 		page += m;
@@ -40,29 +40,42 @@ int pager_wake(struct uffd_pager *p, struct pager_region *r, size_t page, size_t
 	return 0;
 }
 
-/* One ioctl's worth: @n pages of one kind, inside one stripe. */
+/* One ioctl's worth: @n pages of one kind, inside one stripe.  Huge
+ * pages have no UFFDIO_ZEROPAGE: zero ones are copied from p->zeros. */
 static int put_run(struct uffd_pager *p, struct pager_region *r, size_t page,
 		   size_t n, const char *src, bool zero)
 {
 	int fd = pager_fd(p, r, page);
-	size_t off = 0;
+	size_t off = 0, ps = r->ps;
 
+	if (zero && r->k > 1) {
+		size_t i;
+		int rc;
+
+		for (i = 0; i < n; i++) {
+			rc = put_run(p, r, page + i, 1, p->zeros, false);
+			if (rc)
+				return rc;
+		}
+		atomic_fetch_add(&r->c.zero, n);
+		return 0;
+	}
 	while (off < n) {
-		uint64_t dst = (uintptr_t)r->base + (page + off) * p->ps;
+		uint64_t dst = (uintptr_t)r->base + (page + off) * ps;
 		int64_t done;
 		int rc;
 
 		if (zero) {
 			struct uffdio_zeropage z = {
-				.range = { dst, (n - off) * p->ps },
+				.range = { dst, (n - off) * ps },
 				.mode = UFFDIO_ZEROPAGE_MODE_DONTWAKE };
 
 			rc = uffd_ioctl(fd, UFFDIO_ZEROPAGE, &z);
 			done = z.zeropage;
 		} else {
 			struct uffdio_copy c = {
-				.dst = dst, .src = (uintptr_t)(src + off * p->ps),
-				.len = (n - off) * p->ps,
+				.dst = dst, .src = (uintptr_t)(src + off * ps),
+				.len = (n - off) * ps,
 				.mode = UFFDIO_COPY_MODE_DONTWAKE };
 
 			rc = uffd_ioctl(fd, UFFDIO_COPY, &c);
@@ -72,16 +85,16 @@ static int put_run(struct uffd_pager *p, struct pager_region *r, size_t page,
 			if (zero)
 				atomic_fetch_add(&r->c.zero, n - off);
 			else
-				atomic_fetch_add(&r->c.bytes, (n - off) * p->ps);
+				atomic_fetch_add(&r->c.bytes, (n - off) * ps);
 			return 0;
 		}
 		rc = errno;
 		if (done > 0) {
 			if (zero)
-				atomic_fetch_add(&r->c.zero, (uint64_t)done / p->ps);
+				atomic_fetch_add(&r->c.zero, (uint64_t)done / ps);
 			else
 				atomic_fetch_add(&r->c.bytes, (uint64_t)done);
-			off += (size_t)done / p->ps;
+			off += (size_t)done / ps;
 		}
 		if (rc == EAGAIN) {
 			if (done <= 0)
@@ -113,7 +126,7 @@ int pager_install(struct uffd_pager *p, struct pager_region *r, size_t page,
 
 		for (j = i + 1; j < n && j - i < left && kind[j] == kind[i]; j++)
 			;
-		rc = put_run(p, r, page + i, j - i, b + i * p->ps,
+		rc = put_run(p, r, page + i, j - i, b + i * r->ps,
 			     kind[i] == UFFD_PAGE_ZERO);
 		if (rc)
 			return rc;
@@ -133,9 +146,13 @@ void pager_resolve_present(struct uffd_pager *p, struct pager_region *r,
 			   size_t page)
 {
 	struct uffdio_zeropage z = {
-		.range = { (uintptr_t)r->base + page * p->ps, p->ps } };
+		.range = { (uintptr_t)r->base + page * r->ps, r->ps } };
+	struct uffdio_copy c = {
+		.dst = z.range.start, .src = (uintptr_t)p->zeros, .len = r->ps };
+	bool huge = r->k > 1;	/* hugetlb: no ZEROPAGE, a COPY of zeros */
 
-	while (uffd_ioctl(pager_fd(p, r, page), UFFDIO_ZEROPAGE, &z)) {
+	while (huge ? uffd_ioctl(pager_fd(p, r, page), UFFDIO_COPY, &c) :
+		      uffd_ioctl(pager_fd(p, r, page), UFFDIO_ZEROPAGE, &z)) {
 		if (errno == EAGAIN)
 			continue;
 		if (errno == EEXIST)

@@ -61,6 +61,11 @@ int net_parse(const char *addr, bool passive, struct net_addr *out)
 	port = (char *)colon + 1;
 	if (!*port)
 		return pager_fail(EINVAL, "%s: no port", addr);
+	/* getaddrinfo() takes "99999" and keeps its low 16 bits. */
+	if (strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+	    atol(port) > 65535)
+		return pager_fail(EINVAL, "%s: port must be a number from 0 to 65535",
+				  addr);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

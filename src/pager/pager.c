@@ -46,8 +46,8 @@ struct pager_region *pager_find(struct uffd_pager *p, uint64_t addr, size_t *pag
 		struct pager_region *r = p->regions[i];
 
 		if (addr >= (uintptr_t)r->base &&
-		    addr < (uintptr_t)r->base + r->npages * p->ps) {
-			*page = (addr - (uintptr_t)r->base) / p->ps;
+		    addr < (uintptr_t)r->base + r->npages * r->ps) {
+			*page = (addr - (uintptr_t)r->base) / r->ps;
 			return r;
 		}
 	}
@@ -83,13 +83,48 @@ bool pager_claim(struct pager_region *r, size_t page)
 	return false;
 }
 
+/* Page @page's state becomes @st (its other bits kept). */
+static void set_state(struct pager_region *r, size_t page, uint8_t st)
+{
+	uint8_t s = atomic_load(&r->state[page]);
+
+	while (!atomic_compare_exchange_weak(&r->state[page], &s,
+					     (uint8_t)((s & ~PG_STATE) | st)))
+		;
+}
+
+bool pager_claim_fault(struct pager_region *r, size_t page)
+{
+	uint8_t s = atomic_load(&r->state[page]);
+
+	while ((s & PG_STATE) == PG_MISSING || (s & PG_STATE) == PG_LOST)
+		if (atomic_compare_exchange_weak(&r->state[page], &s,
+						 (uint8_t)((s & ~PG_STATE) | PG_BUSY)))
+			return true;
+	return false;
+}
+
+void pager_lose(struct uffd_pager *p, struct pager_region *r, size_t page)
+{
+	set_state(r, page, PG_LOST);
+	pager_wake(p, r, page, 1);
+}
+
+void pager_set_gave_up(struct uffd_pager *p)
+{
+	pthread_mutex_lock(&p->lock);
+	atomic_store(&p->gave_up, true);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
 void pager_release(struct uffd_pager *p, struct pager_region *r, size_t page,
 		   size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		atomic_fetch_and(&r->state[page + i], (uint8_t)~PG_STATE);
+		set_state(r, page + i, PG_MISSING);
 	/* Threads that faulted meanwhile fault again and reach a worker. */
 	pager_wake(p, r, page, n);
 }
@@ -111,7 +146,7 @@ void pager_mark_present(struct uffd_pager *p, struct pager_region *r, size_t pag
 	uint64_t now;
 
 	for (i = 0; i < n; i++)
-		atomic_fetch_or(&r->state[page + i], PG_PRESENT);
+		set_state(r, page + i, PG_PRESENT);
 	atomic_fetch_add(demand ? &r->c.demand : &r->c.prefetch, n);
 	if (atomic_fetch_add(&r->c.present, n) + n == r->npages) {
 		uint64_t zero = 0;
@@ -229,12 +264,18 @@ static int start_thread(struct uffd_pager *p, struct pager_worker *w,
 
 	w->p = p;
 	stats_thread_init(&w->st, kind);
-	w->buf = aligned_alloc(p->ps, PAGER_MAX_BATCH * p->ps);
-	if (!w->buf)
+	w->buf = aligned_alloc(p->ps, p->buf_pages * p->ps);
+	w->kind = malloc(p->buf_pages);
+	if (!w->buf || !w->kind) {
+		free(w->buf);
+		free(w->kind);
+		w->buf = NULL;
 		return pager_fail(ENOMEM, "pager: out of memory");
+	}
 	err = pthread_create(&w->thread, NULL, fn, w);
 	if (err) {
 		free(w->buf);
+		free(w->kind);
 		w->buf = NULL;
 		return pager_fail(err, "pager: cannot start a thread: %s",
 				  strerror(err));
@@ -257,31 +298,42 @@ static void stop_threads(struct uffd_pager *p)
 	for (i = 0; i < p->nworkers; i++) {
 		pthread_join(p->workers[i].thread, NULL);
 		free(p->workers[i].buf);
+		free(p->workers[i].kind);
 	}
 	p->nworkers = 0;
 	if (p->prefetch_started) {
 		pthread_join(p->prefetcher.thread, NULL);
 		free(p->prefetcher.buf);
+		free(p->prefetcher.kind);
 		p->prefetch_started = false;
 	}
 }
 
-static void destroy(struct uffd_pager *p)
+/* Unregister stripe by stripe, each from its own uffd. */
+static void unregister(struct uffd_pager *p, struct pager_region *r, size_t npages)
+{
+	size_t page;
+
+	for (page = 0; page < npages; page += pager_stripe_left(p, r, page)) {
+		struct uffdio_range rg = {
+			(uintptr_t)r->base + page * r->ps,
+			pager_stripe_left(p, r, page) * r->ps };
+
+		uffd_ioctl(pager_fd(p, r, page), UFFDIO_UNREGISTER, &rg);
+	}
+}
+
+void pager_destroy(struct uffd_pager *p)
 {
 	int i;
 
 	for (i = 0; i < atomic_load(&p->nregions); i++) {
 		struct pager_region *r = p->regions[i];
-		size_t page;
 
-		/* Unregister stripe by stripe, each from its own uffd. */
-		for (page = 0; page < r->npages; page += pager_stripe_left(p, r, page)) {
-			struct uffdio_range rg = {
-				(uintptr_t)r->base + page * p->ps,
-				pager_stripe_left(p, r, page) * p->ps };
-
-			uffd_ioctl(pager_fd(p, r, page), UFFDIO_UNREGISTER, &rg);
-		}
+		/* An adopted uffd's regions stay registered: its owner's
+		 * faults must not turn into silent zero pages. */
+		if (!p->adopted)
+			unregister(p, r, r->npages);
 		free((void *)r->state);
 		free(r);
 	}
@@ -289,6 +341,10 @@ static void destroy(struct uffd_pager *p)
 		close(p->fds[i]);
 	if (p->stopfd >= 0)
 		close(p->stopfd);
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	if (p->zeros)
+		munmap((void *)p->zeros, p->zeros_len);
 	uffd_store_close(p->store);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
@@ -298,13 +354,11 @@ static void destroy(struct uffd_pager *p)
 	free(p);
 }
 
-PAGER_API struct uffd_pager *uffd_pager_new(struct uffd_store *store,
-					    const struct uffd_pager_config *cfg)
+struct uffd_pager *pager_alloc(struct uffd_store *store,
+			       const struct uffd_pager_config *cfg)
 {
 	struct uffd_pager *p;
 	pthread_condattr_t ca;
-	unsigned i;
-	int e;
 
 	pager_diag_clear();
 	if (!store) {
@@ -323,10 +377,12 @@ PAGER_API struct uffd_pager *uffd_pager_new(struct uffd_store *store,
 	p->cfg.replay = NULL;	/* not kept: the caller's string */
 	apply_defaults(&p->cfg);
 	p->ps = (size_t)sysconf(_SC_PAGESIZE);
+	p->buf_pages = PAGER_MAX_BATCH;
 	p->stripe_pages = p->cfg.stripe / p->ps ? p->cfg.stripe / p->ps : 1;
 	p->t0 = pager_now();
 	p->pid = getpid();
 	p->stopfd = -1;
+	p->pidfd = -1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -345,6 +401,45 @@ PAGER_API struct uffd_pager *uffd_pager_new(struct uffd_store *store,
 		pager_fail(errno, "pager: eventfd: %s", strerror(errno));
 		goto fail;
 	}
+	return p;
+fail:
+	pager_destroy(p);
+	return NULL;
+}
+
+/* The workers and the prefetcher; on failure everything is undone but
+ * the pager itself (pager_destroy it). */
+int pager_start(struct uffd_pager *p)
+{
+	unsigned i;
+	int e;
+
+	for (i = 0; i < p->cfg.workers; i++) {
+		if (start_thread(p, &p->workers[i], pager_worker_main,
+				 UFFD_THREAD_WORKER))
+			goto fail;
+		p->nworkers++;
+	}
+	if (start_thread(p, &p->prefetcher, pager_prefetch_main, UFFD_THREAD_PREFETCH))
+		goto fail;
+	p->prefetch_started = true;
+	return 0;
+fail:
+	e = errno;
+	stop_threads(p);
+	errno = e;
+	return -1;
+}
+
+PAGER_API struct uffd_pager *uffd_pager_new(struct uffd_store *store,
+					    const struct uffd_pager_config *cfg)
+{
+	struct uffd_pager *p = pager_alloc(store, cfg);
+	unsigned i;
+	int e;
+
+	if (!p)
+		return NULL;
 	for (i = 0; i < p->cfg.queues; i++) {
 		bool tid = false;
 
@@ -353,42 +448,22 @@ PAGER_API struct uffd_pager *uffd_pager_new(struct uffd_store *store,
 		p->have_tid = i ? p->have_tid && tid : tid;
 		p->nq++;
 	}
-	for (i = 0; i < p->cfg.workers; i++) {
-		if (start_thread(p, &p->workers[i], pager_worker_main,
-				 UFFD_THREAD_WORKER))
-			goto fail_threads;
-		p->nworkers++;
-	}
-	if (start_thread(p, &p->prefetcher, pager_prefetch_main, UFFD_THREAD_PREFETCH))
-		goto fail_threads;
-	p->prefetch_started = true;
-	return p;
-fail_threads:
-	e = errno;
-	stop_threads(p);
-	errno = e;
+	if (pager_start(p) == 0)
+		return p;
 fail:
 	e = errno;
-	destroy(p);
+	pager_destroy(p);
 	errno = e;
 	return NULL;
 }
 
-PAGER_API int uffd_pager_add(struct uffd_pager *p, void *addr, size_t len,
-			     uint64_t first_page)
+int pager_add_region(struct uffd_pager *p, void *addr, size_t npages, size_t ps,
+		     uint64_t first, bool reg)
 {
 	struct pager_region *r;
-	size_t page, npages = len / p->ps;
+	size_t page;
 	int id;
 
-	pager_diag_clear();
-	if (!len || len % p->ps || (uintptr_t)addr % p->ps)
-		return pager_fail(EINVAL, "pager: region not page-aligned");
-	if (first_page > p->store->npages || npages > p->store->npages - first_page)
-		return pager_fail(ERANGE, "pager: pages %llu..%llu are beyond the "
-				  "store's %llu", (unsigned long long)first_page,
-				  (unsigned long long)(first_page + npages),
-				  (unsigned long long)p->store->npages);
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return pager_fail(ENOMEM, "pager: out of memory");
@@ -399,26 +474,21 @@ PAGER_API int uffd_pager_add(struct uffd_pager *p, void *addr, size_t len,
 	}
 	r->base = addr;
 	r->npages = npages;
-	r->first = first_page;
-	for (page = 0; page < npages; page += pager_stripe_left(p, r, page)) {
-		struct uffdio_register reg = {
-			.range = { (uintptr_t)addr + page * p->ps,
-				   pager_stripe_left(p, r, page) * p->ps },
+	r->ps = ps;
+	r->k = ps / p->ps;
+	r->first = first;
+	for (page = 0; reg && page < npages; page += pager_stripe_left(p, r, page)) {
+		struct uffdio_register rg = {
+			.range = { (uintptr_t)addr + page * ps,
+				   pager_stripe_left(p, r, page) * ps },
 			.mode = UFFDIO_REGISTER_MODE_MISSING,
 		};
 
-		if (uffd_ioctl(pager_fd(p, r, page), UFFDIO_REGISTER, &reg) ||
-		    !(reg.ioctls & ((__u64)1 << _UFFDIO_COPY))) {
+		if (uffd_ioctl(pager_fd(p, r, page), UFFDIO_REGISTER, &rg) ||
+		    !(rg.ioctls & ((__u64)1 << _UFFDIO_COPY))) {
 			int e = errno ? errno : EINVAL;
-			size_t q;
 
-			for (q = 0; q < page; q += pager_stripe_left(p, r, q)) {
-				struct uffdio_range rg = {
-					(uintptr_t)addr + q * p->ps,
-					pager_stripe_left(p, r, q) * p->ps };
-
-				uffd_ioctl(pager_fd(p, r, q), UFFDIO_UNREGISTER, &rg);
-			}
+			unregister(p, r, page);
 			free((void *)r->state);
 			free(r);
 			return pager_fail(e, "pager: UFFDIO_REGISTER: %s%s",
@@ -430,12 +500,8 @@ PAGER_API int uffd_pager_add(struct uffd_pager *p, void *addr, size_t len,
 	id = atomic_load(&p->nregions);
 	if (id == PAGER_MAX_REGIONS) {
 		pthread_mutex_unlock(&p->lock);
-		for (page = 0; page < npages; page += pager_stripe_left(p, r, page)) {
-			struct uffdio_range rg = { (uintptr_t)addr + page * p->ps,
-				pager_stripe_left(p, r, page) * p->ps };
-
-			uffd_ioctl(pager_fd(p, r, page), UFFDIO_UNREGISTER, &rg);
-		}
+		if (reg)
+			unregister(p, r, npages);
 		free((void *)r->state);
 		free(r);
 		return pager_fail(ENOSPC, "pager: too many regions (%d)",
@@ -448,6 +514,22 @@ PAGER_API int uffd_pager_add(struct uffd_pager *p, void *addr, size_t len,
 	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->lock);
 	return id;
+}
+
+PAGER_API int uffd_pager_add(struct uffd_pager *p, void *addr, size_t len,
+			     uint64_t first_page)
+{
+	size_t npages = len / p->ps;
+
+	pager_diag_clear();
+	if (!len || len % p->ps || (uintptr_t)addr % p->ps)
+		return pager_fail(EINVAL, "pager: region not page-aligned");
+	if (first_page > p->store->npages || npages > p->store->npages - first_page)
+		return pager_fail(ERANGE, "pager: pages %llu..%llu are beyond the "
+				  "store's %llu", (unsigned long long)first_page,
+				  (unsigned long long)(first_page + npages),
+				  (unsigned long long)p->store->npages);
+	return pager_add_region(p, addr, npages, p->ps, first_page, true);
 }
 
 PAGER_API void *uffd_pager_map(struct uffd_pager *p, uint64_t first_page,
@@ -477,7 +559,7 @@ PAGER_API void *uffd_pager_map(struct uffd_pager *p, uint64_t first_page,
 	return m;
 }
 
-static void deadline(struct timespec *ts, int timeout_ms)
+void pager_deadline(struct timespec *ts, int timeout_ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, ts);
 	ts->tv_sec += timeout_ms / 1000;
@@ -495,7 +577,7 @@ PAGER_API int uffd_pager_wait(struct uffd_pager *p, int timeout_ms)
 
 	pager_diag_clear();
 	if (timeout_ms >= 0)
-		deadline(&ts, timeout_ms);
+		pager_deadline(&ts, timeout_ms);
 	pthread_mutex_lock(&p->lock);
 	while (atomic_load(&p->present_pages) < atomic_load(&p->total_pages) &&
 	       !atomic_load(&p->gave_up) && !atomic_load(&p->stop) && r == 0) {
@@ -507,6 +589,8 @@ PAGER_API int uffd_pager_wait(struct uffd_pager *p, int timeout_ms)
 	pthread_mutex_unlock(&p->lock);
 	if (atomic_load(&p->gave_up))
 		return pager_fail(EIO, "pager: pages were lost: %s", p->error);
+	if (atomic_load(&p->owner_gone))
+		return pager_fail(ESRCH, "pager: the memory's process has exited");
 	if (atomic_load(&p->present_pages) < atomic_load(&p->total_pages))
 		return pager_fail(ETIMEDOUT, "pager: %llu of %llu pages present",
 				  (unsigned long long)atomic_load(&p->present_pages),
@@ -549,6 +633,6 @@ PAGER_API int uffd_pager_close(struct uffd_pager *p)
 	if (!p)
 		return 0;
 	stop_threads(p);
-	destroy(p);
+	pager_destroy(p);
 	return 0;
 }

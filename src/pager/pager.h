@@ -14,6 +14,8 @@
  *	store_redis.c	store: Redis (only with hiredis)
  *	pool.c		connection pools for the network stores
  *	pager.c			the pager: lifecycle, regions, waiting
+ *	adopt.c		a uffd from another process (Firecracker-style VMMs)
+ *	store_raw.c	store: a raw memory file (plain bytes)
  *	install.c		COPY / ZEROPAGE / WAKE with their corner cases
  *	fetch.c		fetching with retries and the failure policy
  *	fault.c		demand-fault workers
@@ -31,6 +33,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <time.h>
 #include "uffd_pager.h"
 
 #define PAGER_API __attribute__((visibility("default")))
@@ -151,6 +154,7 @@ void pool_fini(struct pool *p);
 #define PG_MISSING	0u
 #define PG_BUSY		1u	/* being fetched by its claimer */
 #define PG_PRESENT	2u
+#define PG_LOST		3u	/* given up: prefetch skips it, a fault tries once */
 #define PG_TOUCHED	4u	/* a fault was seen for it (record/replay) */
 
 struct pager_counters {
@@ -163,7 +167,9 @@ struct pager_counters {
 struct pager_region {
 	int id;
 	char *base;
-	size_t npages;
+	size_t npages;			/* pages of ps bytes */
+	size_t ps;			/* page size: the host's, or a huge page */
+	size_t k;			/* store pages per page (ps / store's) */
 	uint64_t first;			/* store page of base */
 	_Atomic uint8_t *state;		/* npages bytes */
 	size_t sweep;			/* prefetcher's cursor */
@@ -182,14 +188,15 @@ struct pager_worker {
 	struct uffd_pager *p;
 	pthread_t thread;
 	struct pager_thread st;
-	void *buf;			/* one batch of pages */
-	uint8_t kind[PAGER_MAX_BATCH];
+	void *buf;			/* one batch of pages (buf_pages) */
+	uint8_t *kind;			/* buf_pages entries */
 };
 
 struct uffd_pager {
 	struct uffd_store *store;
 	struct uffd_pager_config cfg;
-	size_t ps;			/* page size */
+	size_t ps;			/* page size (the store's and host's) */
+	size_t buf_pages;		/* store pages a worker buffer holds */
 	size_t stripe_pages;		/* pages per stripe (queues > 1) */
 	int nq;
 	int fds[PAGER_MAX_QUEUES];
@@ -197,7 +204,14 @@ struct uffd_pager {
 	int stopfd;			/* eventfd: threads return */
 	_Atomic bool stop;
 	uint64_t t0;			/* creation time (ns) */
-	pid_t pid;
+	pid_t pid;			/* the process whose memory is served */
+
+	/* adopt.c: a uffd received from another process. */
+	bool adopted;
+	int pidfd;			/* the owner's pidfd, or -1 */
+	_Atomic bool owner_gone;
+	const char *zeros;		/* a huge page of zeros (huge regions) */
+	size_t zeros_len;
 
 	int nworkers;
 	struct pager_worker workers[PAGER_MAX_WORKERS];
@@ -234,6 +248,8 @@ struct uffd_pager {
 };
 
 uint64_t pager_now(void);
+/* CLOCK_MONOTONIC now + @timeout_ms, for pthread_cond_timedwait. */
+void pager_deadline(struct timespec *ts, int timeout_ms);
 /* Region containing @addr, or NULL; *page gets the page index in it. */
 struct pager_region *pager_find(struct uffd_pager *p, uint64_t addr, size_t *page);
 /* The userfaultfd of page @page of region @r. */
@@ -243,8 +259,12 @@ size_t pager_stripe_left(const struct uffd_pager *p, const struct pager_region *
 			 size_t page);
 /* Claim page @page of @r (MISSING -> BUSY); true when we own it. */
 bool pager_claim(struct pager_region *r, size_t page);
+/* A fault's claim: MISSING or LOST -> BUSY. */
+bool pager_claim_fault(struct pager_region *r, size_t page);
 /* Give claimed pages back (BUSY -> MISSING) and wake their waiters. */
 void pager_release(struct uffd_pager *p, struct pager_region *r, size_t page, size_t n);
+/* Give a claimed page up (BUSY -> LOST) and wake its waiters. */
+void pager_lose(struct uffd_pager *p, struct pager_region *r, size_t page);
 /* Mark claimed pages present, account for them. */
 void pager_mark_present(struct uffd_pager *p, struct pager_region *r, size_t page,
 			size_t n, bool demand);
@@ -252,6 +272,22 @@ void pager_record(struct uffd_pager *p, uint64_t store_page);
 void pager_hint(struct uffd_pager *p, struct pager_region *r, size_t page);
 /* Remember the first store failure's text. */
 void pager_note_error(struct uffd_pager *p);
+/* Some pages were given up: uffd_pager_wait() returns EIO from now on. */
+void pager_set_gave_up(struct uffd_pager *p);
+/* The pager's creation and its threads (pager.c), shared with adopt.c. */
+struct uffd_pager *pager_alloc(struct uffd_store *store,
+			       const struct uffd_pager_config *cfg);
+int pager_start(struct uffd_pager *p);
+void pager_destroy(struct uffd_pager *p);
+/* A region of @npages pages of @ps bytes at @addr, store pages from
+ * @first; @reg: register it with the pager's uffds (else it already is). */
+int pager_add_region(struct uffd_pager *p, void *addr, size_t npages, size_t ps,
+		     uint64_t first, bool reg);
+/* Pages [start, end) were discarded by the owner (UFFD_EVENT_REMOVE,
+ * UNMAP): they read as zeros from now on, nothing is fetched for them. */
+void pager_discarded(struct uffd_pager *p, uint64_t start, uint64_t end);
+/* The owner of an adopted uffd exited: stop serving. */
+void pager_owner_exited(struct uffd_pager *p);
 
 /* install.c: claimed pages [page, page + n) of @r from @buf/@kind. */
 int pager_install(struct uffd_pager *p, struct pager_region *r, size_t page,
@@ -263,12 +299,22 @@ int pager_wake(struct uffd_pager *p, struct pager_region *r, size_t page, size_t
 /* fetch.c: read claimed pages, retrying per the policy.
  * @demand: for a fault (retries until timeout_ms); otherwise one try.
  * Returns 0, or -errno when the pages could not be had; *data points at
- * the contents (w->buf or a store mapping). */
+ * the contents (w->buf or a store mapping), page i at i * r->ps. */
 int pager_fetch(struct pager_worker *w, struct pager_region *r, size_t page,
 		size_t n, bool demand, const void **data);
-/* Resolve a page the store could not give, per on_error; @tid faulted. */
+/* A read that started at @t failed with a transient error: true once the
+ * store has been failing for timeout_ms (it is dead from then on). */
+bool pager_outage(struct uffd_pager *p, uint64_t t);
+/* A read succeeded: the store is alive (again). */
+void pager_store_ok(struct uffd_pager *p);
+/*
+ * Resolve a claimed page the store could not give, per on_error: SIGBUS
+ * to @tid (a thread of the owner) or, for a fault without a thread id in
+ * an adopted uffd, to the owner; else ZERO fills it.  A prefetch
+ * (!@demand) under SIGBUS or WAIT marks the page LOST for a later fault.
+ */
 void pager_give_up(struct pager_worker *w, struct pager_region *r, size_t page,
-		   pid_t tid);
+		   pid_t tid, bool demand);
 /* Sleep up to @ms, returning early (true) when the pager stops. */
 bool pager_sleep(struct uffd_pager *p, unsigned ms);
 

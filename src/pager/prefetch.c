@@ -61,7 +61,7 @@ static bool contiguous(const struct job *j)
 	return true;
 }
 
-/* Give back (or mark) entries [i, k) grouped in runs of one region. */
+/* Give back (or install) a job's pages, in runs of one region. */
 static void each_run(struct uffd_pager *p, struct job *j, const char *data,
 		     bool ok, struct pager_worker *w)
 {
@@ -77,7 +77,7 @@ static void each_run(struct uffd_pager *p, struct job *j, const char *data,
 			/* An install that fails (memory unmapped under us)
 			 * abandons the pages: they count as present. */
 			if (pager_install(p, j->r[i], j->page[i], k - i,
-					  data + i * p->ps, w->kind + i))
+					  data + i * j->r[i]->ps, w->kind + i))
 				pager_note_error(p);
 			pager_mark_present(p, j->r[i], j->page[i], k - i, false);
 			atomic_fetch_add(&w->st.pages, k - i);
@@ -87,34 +87,98 @@ static void each_run(struct uffd_pager *p, struct job *j, const char *data,
 	}
 }
 
-/* Fetch and install a job; false when the store failed. */
+/* Fetch a job's pages (claimed); 0 or -errno. */
+static int fetch_job(struct pager_worker *w, struct job *j, const void **data)
+{
+	struct uffd_pager *p = w->p;
+	uint64_t t = pager_now();
+	size_t i;
+	int rc;
+
+	*data = w->buf;
+	if (contiguous(j))
+		return pager_fetch(w, j->r[0], j->page[0], j->n, false, data);
+	for (i = 0; i < j->n; i++)
+		j->idx[i] = j->r[i]->first + j->page[i];
+	rc = store_readv(p->store, j->idx, j->n, w->buf, w->kind);
+	atomic_fetch_add(&w->st.blocked_ns, pager_now() - t);
+	if (rc == 0)
+		pager_store_ok(p);
+	else {
+		atomic_fetch_add(&j->r[0]->c.store_errors, 1);
+		pager_note_error(p);
+	}
+	return rc;
+}
+
+static bool run_job(struct pager_worker *w, struct job *j);
+
+/* True for a failure of the store itself (back off), not of a page. */
+static bool store_failure(int rc)
+{
+	return rc && pager_err_transient(-rc);
+}
+
+/*
+ * A batch failed.  A permanent error (a corrupt page) is some page's:
+ * fetch them one by one, so that the good ones go in and the bad one is
+ * given up per the policy.  A transient one: the pages go back; once the
+ * store has been failing for timeout_ms it is dead, and the restore is
+ * told (uffd_pager_wait() returns EIO) rather than left waiting -- unless
+ * the policy is WAIT.
+ */
+static void job_failed(struct pager_worker *w, struct job *j, int rc, uint64_t t)
+{
+	struct uffd_pager *p = w->p;
+	struct job one;
+	size_t i;
+
+	each_run(p, j, NULL, false, w);
+	if (atomic_load(&p->stop))
+		return;
+	if (pager_err_transient(-rc)) {
+		if (p->cfg.on_error != UFFD_ON_ERROR_WAIT && pager_outage(p, t) &&
+		    !atomic_load(&p->gave_up))
+			pager_set_gave_up(p);
+		return;
+	}
+	if (j->n == 1) {
+		if (pager_claim(j->r[0], j->page[0]))
+			pager_give_up(w, j->r[0], j->page[0], 0, false);
+		return;
+	}
+	for (i = 0; i < j->n && !atomic_load(&p->stop); i++) {
+		one.n = 0;
+		one.max = 1;
+		if (!pager_claim(j->r[i], j->page[i]))
+			continue;
+		one.r[0] = j->r[i];
+		one.page[0] = j->page[i];
+		one.n = 1;
+		if (!run_job(w, &one))
+			break;	/* the store itself failed: back off */
+	}
+}
+
+/* Fetch and install a job; false when the store failed (back off).  A
+ * corrupt page is given up and the rest installed: that is no failure. */
 static bool run_job(struct pager_worker *w, struct job *j)
 {
 	struct uffd_pager *p = w->p;
-	const void *data = w->buf;
+	const void *data;
 	uint64_t t = pager_now();
 	int rc;
 
 	if (!j->n)
 		return true;
-	if (contiguous(j)) {
-		rc = pager_fetch(w, j->r[0], j->page[0], j->n, false, &data);
-	} else {
-		size_t i;
-
-		for (i = 0; i < j->n; i++)
-			j->idx[i] = j->r[i]->first + j->page[i];
-		rc = store_readv(p->store, j->idx, j->n, w->buf, w->kind);
-		atomic_fetch_add(&w->st.blocked_ns, pager_now() - t);
-		if (rc) {
-			atomic_fetch_add(&j->r[0]->c.store_errors, 1);
-			pager_note_error(p);
-		}
-	}
-	each_run(p, j, data, rc == 0, w);
+	rc = fetch_job(w, j, &data);
+	if (rc == 0)
+		each_run(p, j, data, true, w);
+	else
+		job_failed(w, j, rc, t);
 	atomic_fetch_add(&w->st.busy_ns, pager_now() - t);
 	j->n = 0;
-	return rc == 0;
+	return !store_failure(rc);
 }
 
 /*
@@ -132,6 +196,8 @@ static size_t take_run(struct uffd_pager *p, struct pager_region *r, size_t pos,
 	if (pos >= end)
 		return end;
 	limit = pos + pager_stripe_left(p, r, pos);
+	if (r->k > 1)		/* a huge page is a batch of its own */
+		limit = j->n ? pos : pos + 1;
 	if (limit > end)
 		limit = end;
 	while (pos < limit && j->n < j->max && pager_claim(r, pos)) {
@@ -146,12 +212,13 @@ static bool do_hint(struct pager_worker *w, struct pager_region *r, size_t page,
 		    size_t max)
 {
 	struct uffd_pager *p = w->p;
-	size_t back = p->cfg.readahead / 8, pos, end;
+	size_t ra = p->cfg.readahead / r->k ? p->cfg.readahead / r->k : 1;
+	size_t back = ra / 8, pos, end;
 	struct job j;
 
 	j.n = 0;
 	j.max = max;
-	end = page + 1 + p->cfg.readahead;
+	end = page + 1 + ra;
 	if (end > r->npages)
 		end = r->npages;
 	/* The background sweep carries on from where readahead ends. */
@@ -185,13 +252,20 @@ static bool do_plan(struct pager_worker *w, size_t max)
 
 		for (i = 0; i < nr; i++) {
 			struct pager_region *r = p->regions[i];
+			size_t page = (size_t)((sp - r->first) / r->k);
 
-			if (sp >= r->first && sp - r->first < r->npages &&
-			    pager_claim(r, (size_t)(sp - r->first))) {
+			if (sp < r->first || page >= r->npages)
+				continue;
+			if (r->k > 1 && j.n) {	/* a huge page: a job of its own */
+				p->plan_pos--;
+				j.max = j.n;
+			} else if (pager_claim(r, page)) {
 				j.r[j.n] = r;
-				j.page[j.n++] = (size_t)(sp - r->first);
-				break;
+				j.page[j.n++] = page;
+				if (r->k > 1)
+					j.max = 1;
 			}
+			break;
 		}
 	}
 	return run_job(w, &j);

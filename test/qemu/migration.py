@@ -45,9 +45,9 @@ class Leg:
     (uffd sandbox -- QEMU, without libuffd: post-copy must be refused).
     """
 
-    def __init__(self, name, dest, engine=None, memfd=False, dump=False):
+    def __init__(self, name, dest, engine=None, memfd=False, dump=False, hugetlb=False):
         self.name, self.dest, self.engine = name, dest, engine
-        self.memfd, self.dump = memfd, dump
+        self.memfd, self.dump, self.hugetlb = memfd or hugetlb, dump, hugetlb
         self.refused = dest == "sandbox-alone"
 
     def wrapper(self, uffd):
@@ -320,9 +320,11 @@ def verify(leg, cfg, src, dst, res):
 def migrate(leg, cfg):
     """Run @leg: a Result, or Failure (any other exception is a bug here)."""
     res = Result()
-    src = Vm("source", cfg.workdir, cfg.qemu, cfg.guest, cfg.layout, memfd=leg.memfd)
+    src = Vm("source", cfg.workdir, cfg.qemu, cfg.guest, cfg.layout, memfd=leg.memfd,
+             hugetlb=leg.hugetlb)
     dst = Vm("destination", cfg.workdir, cfg.qemu, cfg.guest, cfg.layout,
-             wrapper=leg.wrapper(cfg.uffd), memfd=leg.memfd, incoming=True)
+             wrapper=leg.wrapper(cfg.uffd), memfd=leg.memfd, incoming=True,
+             hugetlb=leg.hugetlb)
     try:
         if start(leg, cfg, src, dst, res):
             run_postcopy(leg, cfg, src, dst, res)

@@ -35,7 +35,7 @@ class GuestLayout:
 
 class Vm:
     def __init__(self, name, workdir, qemu, guest, layout, wrapper=(), memfd=False,
-                 incoming=False):
+                 incoming=False, hugetlb=False):
         self.name = name
         self.serial = os.path.join(workdir, name + ".serial")
         self.sock = os.path.join(workdir, name + ".qmp")
@@ -51,8 +51,8 @@ class Vm:
             "-kernel", guest, "-append", layout.append(),
         ]
         if memfd:
-            self.argv += ["-object", "memory-backend-memfd,id=ram0,size=%dM,share=on"
-                          % layout.ram]
+            self.argv += ["-object", "memory-backend-memfd,id=ram0,size=%dM,share=on%s"
+                          % (layout.ram, ",hugetlb=on" if hugetlb else "")]
         if incoming:
             self.argv += ["-incoming", "defer"]
         self.proc = None
