@@ -59,6 +59,11 @@ void bench_fill_page(void *page, size_t index);
 uint64_t *bench_lat_alloc(size_t n);
 void bench_shuffle(size_t *v, size_t n, uint64_t seed);
 pid_t bench_load_start(void);
+/* Baselines of the install's parts, without any engine (mechanisms.c). */
+int sc_base_syscall(int engine, const struct bench_params *p, struct sample *out);
+int sc_base_guard_remove(int engine, const struct bench_params *p, struct sample *out);
+int sc_base_hide_install(int engine, const struct bench_params *p, struct sample *out);
+int sc_base_memfd_install(int engine, const struct bench_params *p, struct sample *out);
 void bench_load_stop(pid_t pid);
 /*
  * "rep N/M  LABEL" on stderr, redrawn in place, when stderr is a terminal

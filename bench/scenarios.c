@@ -559,6 +559,10 @@ const struct scenario bench_scenarios[] = {
 	{ "baseline", "mprotect-pair", sc_mprotect_pair, P(16384, 1, 0, 0, false), true, "pair" },
 	{ "baseline", "first-touch", sc_first_touch, P(16384, 1, 0, 0, false), true, "page" },
 	{ "baseline", "memcpy-4k", sc_memcpy, P(16384, 1, 0, 0, false), true, "copy" },
+	{ "baseline", "syscall", sc_base_syscall, P(200000, 1, 0, 0, false), true, "call" },
+	{ "baseline", "guard-remove", sc_base_guard_remove, P(16384, 1, 0, 0, false), true, "page" },
+	{ "baseline", "hide-install", sc_base_hide_install, P(16384, 1, 0, 0, false), true, "page" },
+	{ "baseline", "memfd-install", sc_base_memfd_install, P(16384, 1, 0, 0, false), true, "page" },
 	{ "ioctl", "uffd_ioctl", sc_ioctl_uffd, P(200000, 1, 0, 0, false), false, "ioctl" },
 	{ "ioctl", "raw", sc_ioctl_raw, P(200000, 1, 0, 0, false), false, "ioctl" },
 };
