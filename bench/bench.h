@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "uffd.h"
 
 /* One measured run of a scenario on an engine. */
@@ -28,6 +29,7 @@ struct bench_params {
 	int batch;		/* pages per resolution */
 	bool random;		/* random access order */
 	bool pinned;		/* faulter and handler on CPU 0 only */
+	bool load;		/* one busy loop per CPU meanwhile (load.c) */
 };
 
 /* engine: UFFD_ENGINE_KERNEL or UFFD_ENGINE_EMULATED; -1 = no uffd. */
@@ -56,6 +58,13 @@ int bench_register(int fd, void *p, size_t pages, uint64_t mode);
 void bench_fill_page(void *page, size_t index);
 uint64_t *bench_lat_alloc(size_t n);
 void bench_shuffle(size_t *v, size_t n, uint64_t seed);
+pid_t bench_load_start(void);
+/* Baselines of the install's parts, without any engine (mechanisms.c). */
+int sc_base_syscall(int engine, const struct bench_params *p, struct sample *out);
+int sc_base_guard_remove(int engine, const struct bench_params *p, struct sample *out);
+int sc_base_hide_install(int engine, const struct bench_params *p, struct sample *out);
+int sc_base_memfd_install(int engine, const struct bench_params *p, struct sample *out);
+void bench_load_stop(pid_t pid);
 /*
  * "rep N/M  LABEL" on stderr, redrawn in place, when stderr is a terminal
  * (nothing otherwise); bench_progress_end() erases it.

@@ -199,6 +199,7 @@ static int fault_run(int engine, const struct bench_params *p, enum resolve how,
 	struct walker *wk = calloc((size_t)threads, sizeof(*wk));
 	size_t *order = make_order(p->pages, p->random, stride), norder, per, i;
 	char *region = bench_map(p->pages), *src = bench_map((size_t)(p->batch > 0 ? p->batch : 1));
+	pid_t load = 0;
 	uint64_t t0;
 	int fd, t;
 
@@ -237,6 +238,8 @@ static int fault_run(int engine, const struct bench_params *p, enum resolve how,
 		srv[t].src = src;
 		srv[t].pin = p->pinned ? 0 : -1;
 	}
+	if (p->load)
+		load = bench_load_start();
 	servers_start(srv, handlers);
 
 	out->lat_ns = bench_lat_alloc(norder);
@@ -262,6 +265,8 @@ static int fault_run(int engine, const struct bench_params *p, enum resolve how,
 	out->pages = p->pages;
 
 	servers_stop(srv, handlers);
+	if (load)
+		bench_load_stop(load);
 	close(fd);
 	munmap(region, p->pages * 4096);
 	munmap(src, (size_t)(p->batch > 0 ? p->batch : 1) * 4096);
@@ -527,13 +532,15 @@ static int sc_ioctl_raw(int engine, const struct bench_params *p, struct sample 
 	return ioctl_loop(engine, p, out, true);
 }
 
-#define P(pages_, thr, hnd, b, rnd) { (pages_), (thr), (hnd), (b), (rnd), false }
-#define PINNED(pages_) { (pages_), 1, 1, 1, false, true }
+#define P(pages_, thr, hnd, b, rnd) { (pages_), (thr), (hnd), (b), (rnd), false, false }
+#define PINNED(pages_) { (pages_), 1, 1, 1, false, true, false }
+#define LOADED(pages_, thr) { (pages_), (thr), 1, 1, false, false, true }
 
 const struct scenario bench_scenarios[] = {
 	{ "missing-copy", "seq", sc_missing_copy, P(16384, 1, 1, 1, false), false, "fault" },
 	{ "missing-copy", "random", sc_missing_copy, P(16384, 1, 1, 1, true), false, "fault" },
 	{ "missing-copy", "pinned-1cpu", sc_missing_copy, PINNED(16384), false, "fault" },
+	{ "missing-copy", "loaded", sc_missing_copy, LOADED(16384, 1), false, "fault" },
 	{ "missing-zeropage", "seq", sc_missing_zero, P(16384, 1, 1, 1, false), false, "fault" },
 	{ "missing-copy-batch", "16", sc_missing_batch, P(16384, 1, 1, 16, false), false, "fault" },
 	{ "missing-copy-batch", "64", sc_missing_batch, P(16384, 1, 1, 64, false), false, "fault" },
@@ -543,6 +550,7 @@ const struct scenario bench_scenarios[] = {
 	{ "threads", "2x1", sc_missing_copy, P(8192, 2, 1, 1, false), false, "fault" },
 	{ "threads", "4x1", sc_missing_copy, P(8192, 4, 1, 1, false), false, "fault" },
 	{ "threads", "8x1", sc_missing_copy, P(8192, 8, 1, 1, false), false, "fault" },
+	{ "threads", "8x1-loaded", sc_missing_copy, LOADED(8192, 8), false, "fault" },
 	{ "threads", "2x2", sc_missing_copy, P(8192, 2, 2, 1, false), false, "fault" },
 	{ "threads", "4x4", sc_missing_copy, P(8192, 4, 4, 1, false), false, "fault" },
 	{ "threads", "8x8", sc_missing_copy, P(8192, 8, 8, 1, false), false, "fault" },
@@ -551,6 +559,10 @@ const struct scenario bench_scenarios[] = {
 	{ "baseline", "mprotect-pair", sc_mprotect_pair, P(16384, 1, 0, 0, false), true, "pair" },
 	{ "baseline", "first-touch", sc_first_touch, P(16384, 1, 0, 0, false), true, "page" },
 	{ "baseline", "memcpy-4k", sc_memcpy, P(16384, 1, 0, 0, false), true, "copy" },
+	{ "baseline", "syscall", sc_base_syscall, P(200000, 1, 0, 0, false), true, "call" },
+	{ "baseline", "guard-remove", sc_base_guard_remove, P(16384, 1, 0, 0, false), true, "page" },
+	{ "baseline", "hide-install", sc_base_hide_install, P(16384, 1, 0, 0, false), true, "page" },
+	{ "baseline", "memfd-install", sc_base_memfd_install, P(16384, 1, 0, 0, false), true, "page" },
 	{ "ioctl", "uffd_ioctl", sc_ioctl_uffd, P(200000, 1, 0, 0, false), false, "ioctl" },
 	{ "ioctl", "raw", sc_ioctl_raw, P(200000, 1, 0, 0, false), false, "ioctl" },
 };

@@ -22,6 +22,7 @@
 #include "emu/emu.h"
 #include "base/lock.h"
 #include "base/real.h"
+#include "base/self.h"
 #include "base/sys.h"
 
 pthread_mutex_t emu_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -33,24 +34,15 @@ static unsigned int ctx_live;
 
 static struct proc_fd mem_fd;
 
-/*
- * This process's pid, refreshed in a fork child by the atfork hook.  The
- * fault path does not trust it (a raw clone() skips the hook) and asks the
- * kernel; ioctls and the C-library paths use it.
- */
-static pid_t self_pid;
-
+/* getpid(), without a system call (base/self.h). */
 pid_t emu_pid(void)
 {
-	pid_t p = self_pid;
-
-	return p ? p : (self_pid = sys_getpid());
+	return self_pid();
 }
 
-/* In a fork child (fork.c): this process's pid and a fresh lock. */
+/* In a fork child (fork.c): a fresh lock. */
 void emu_after_fork_child(void)
 {
-	self_pid = sys_getpid();
 	pthread_mutex_init(&emu_lock, NULL);
 }
 
@@ -184,6 +176,7 @@ int emu_init(void)
 	if (avail_err > 0)
 		return -avail_err;
 	if (!done) {
+		self_pid_init();
 		err = fault_install_handler();
 		if (err)
 			return err;

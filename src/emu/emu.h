@@ -151,7 +151,7 @@ struct emu_slot {
 	_Atomic uint32_t kind;
 	_Atomic uint64_t seq;		/* queue order; changes per occupant */
 	_Atomic uint64_t addr;		/* exact faulting address */
-	int32_t tid;
+	int32_t tid;			/* faulting thread, with THREAD_ID only */
 	uint32_t flags;			/* SLOT_F_* */
 	uint64_t t_publish;		/* now_ns() when queued (orphan policy) */
 	int32_t reader;			/* pid of the process that read it */

@@ -23,6 +23,7 @@
 #include <ucontext.h>
 #include "emu/emu.h"
 #include "base/real.h"
+#include "base/self.h"
 #include "base/sigchain.h"
 #include "base/sys.h"
 
@@ -278,7 +279,8 @@ static int queue_fault(struct emu_ctx *ctx, pageword_t *pw, uint32_t w,
 
 	s = slot_claim(ctx);
 	s->kind = SLOT_FAULT;
-	s->tid = sys_gettid();
+	/* The thread id costs a system call: only when asked for. */
+	s->tid = (feat & UFFD_FEATURE_THREAD_ID) ? sys_gettid() : 0;
 	memset(&m, 0, sizeof(m));
 	m.event = UFFD_EVENT_PAGEFAULT;
 	m.arg.pagefault.flags = flags;
@@ -532,7 +534,7 @@ static int handle(uintptr_t addr, siginfo_t *si, ucontext_t *uc)
 	ctx = ctx_acquire(PS_CTX(w));
 	if (!ctx)
 		return retry_ok(addr, 256) ? F_RETRY : F_CHAIN;
-	if (ctx->owner != sys_getpid()) {
+	if (ctx->owner != self_pid()) {
 		/* A child that missed the fork hook (raw clone): unregistered. */
 		ctx_put(ctx);
 		if ((w & PS_MISSING) && !(w & PS_HUGE))

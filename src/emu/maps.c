@@ -14,6 +14,7 @@
 #include <sys/mman.h>
 #include "emu/emu.h"
 #include "base/real.h"
+#include "base/self.h"
 #include "base/sys.h"
 
 int guard_install(uintptr_t start, size_t len)
@@ -202,7 +203,7 @@ int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
  */
 int proc_fd_get(struct proc_fd *pf, const char *path, int flags)
 {
-	pid_t pid = sys_getpid();
+	pid_t pid = self_pid();
 	uint64_t v = atomic_load(&pf->v), nv;
 	int fd;
 

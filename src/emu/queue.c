@@ -526,7 +526,7 @@ void event_post(struct emu_ctx *ctx, const struct uffd_msg *msg)
 
 	s->kind = SLOT_EVENT;
 	s->addr = 0;
-	s->tid = sys_gettid();
+	s->tid = 0;
 	slot_set_msg(s, msg);
 	slot_publish(ctx, s);
 	for (;;) {

@@ -15,14 +15,19 @@
  *    messages arrive back to back: when the moving average of the gaps
  *    between arrivals is below 50 us, for at most twice that average;
  *  - nobody spins on a single CPU (or when pinned to one), where it only
- *    delays the other side, and
+ *    delays the other side, nor while the host has more runnable threads
+ *    than CPUs: then a spinner takes the time slice the thread it waits for
+ *    needs (the kernel's nr_running, from /proc/loadavg, looked at every
+ *    10 ms at most); and
  *    at most ncpus threads spin at once (faulters and readers alike).
  *
  * The faulter's spin time, hits and sleeps are counted per context.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <sched.h>
 #include "emu/emu.h"
+#include "base/real.h"
 #include "base/sys.h"
 
 int emu_ncpus = 1;
@@ -35,9 +40,59 @@ static _Atomic int spinning;
 static __attribute__((tls_model("initial-exec"))) __thread int aff_cpus;
 static __attribute__((tls_model("initial-exec"))) __thread unsigned int aff_age;
 
+/*
+ * Is there a CPU for the other side?  The kernel's count of runnable
+ * threads (/proc/loadavg, fourth field "running/total") is sampled by the
+ * first caller after 10 ms -- from a signal handler too: pread() and
+ * integer parsing only -- and averaged (3/4 old, 1/4 new, in sixteenths),
+ * so that one thread passing through does not stop spinning for good.
+ * With more runnable threads than CPUs, whatever we would wait for
+ * competes for a CPU, and a spinner only takes its time.  Our own
+ * spinners count as runnable: two of them on two CPUs are not "busy".
+ */
+#define LOAD_PERIOD_NS	10000000ULL
+
+static _Atomic uint64_t load_next;	/* when to look again */
+static _Atomic uint32_t load_avg16;	/* runnable threads x 16, averaged */
+
+static bool host_busy(void)
+{
+	static struct proc_fd loadavg;
+	uint64_t now = now_ns(), next = atomic_load_explicit(&load_next,
+							      memory_order_relaxed);
+	uint32_t avg;
+	char buf[128];
+	int fd, field = 0;
+	long running = 0;
+	ssize_t n, i;
+
+	if (now >= next && atomic_compare_exchange_strong(&load_next, &next,
+							  now + LOAD_PERIOD_NS)) {
+		fd = proc_fd_get(&loadavg, "/proc/loadavg", O_RDONLY);
+		n = fd < 0 ? -1 : real_pread(fd, buf, sizeof(buf) - 1, 0);
+		for (i = 0; i < n && field < 4; i++) {
+			if (buf[i] == ' ')
+				field++;
+			else if (field == 3 && buf[i] >= '0' && buf[i] <= '9')
+				running = running * 10 + (buf[i] - '0');
+			else if (field == 3)
+				break;
+		}
+		if (n > 0 && running > 0) {
+			avg = atomic_load_explicit(&load_avg16, memory_order_relaxed);
+			if (!avg)
+				avg = (uint32_t)running * 16;
+			avg = avg - avg / 4 + (uint32_t)running * 4;
+			atomic_store_explicit(&load_avg16, avg, memory_order_relaxed);
+		}
+	}
+	avg = atomic_load_explicit(&load_avg16, memory_order_relaxed);
+	return avg > (uint32_t)emu_ncpus * 16 + 8;
+}
+
 static bool may_spin(void)
 {
-	if (emu_ncpus < 2)
+	if (emu_ncpus < 2 || host_busy())
 		return false;
 	if (!aff_cpus || !(++aff_age & 1023)) {
 		cpu_set_t set;

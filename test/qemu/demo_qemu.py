@@ -71,13 +71,14 @@ def refused(cfg):
     return True
 
 
-def side_by_side(cfg, reps):
+def side_by_side(cfg, reps, memfd=False):
     say("3. The kernel's userfaultfd (destination natively) and libuffd's emulated")
     say("   engine (destination under `uffd run --engine=emulated`), post-copy not")
-    say("   capped, %d migrations each, alternating; medians:" % reps)
+    say("   capped, %d migrations each, alternating; medians%s:"
+        % (reps, ", guest RAM on memory-backend-memfd,share=on" if memfd else ""))
     runs = {"native": [], "emulated": []}
-    legs = [Leg("native", "native", engine="kernel"),
-            Leg("emulated", "emulated", engine="emulated")]
+    legs = [Leg("native", "native", engine="kernel", memfd=memfd),
+            Leg("emulated", "emulated", engine="emulated", memfd=memfd)]
     for _ in range(reps):
         for leg in legs:
             try:
@@ -110,6 +111,10 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--memfd", action="store_true",
+                    help="guest RAM on memory-backend-memfd,share=on in the side-by-side runs")
+    ap.add_argument("--only-measure", action="store_true",
+                    help="only the side-by-side runs")
     args = ap.parse_args()
     exit_on_signals()
     qemu, guest, uffd = locate(args.build)
@@ -125,16 +130,20 @@ def main():
         % layout.hot)
     say()
     try:
-        shown = sandboxed(Config(qemu, guest, uffd, layout, work))
-        shown = refused(Config(qemu, guest, uffd, layout, work)) and shown
+        shown = args.only_measure or sandboxed(Config(qemu, guest, uffd, layout, work))
+        shown = args.only_measure or (refused(Config(qemu, guest, uffd, layout, work))
+                                      and shown)
         measured = args.reps <= 0 or side_by_side(
-            Config(qemu, guest, uffd, layout, work, postcopy_bw=0), args.reps)
+            Config(qemu, guest, uffd, layout, work, postcopy_bw=0), args.reps,
+            memfd=args.memfd)
     finally:
         if args.keep:
             say("work directory: %s" % work)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    if shown:
+    if args.only_measure:
+        pass
+    elif shown:
         say("demo-qemu: in the sandbox, post-copy migration works with libuffd "
             "and is refused without it")
     else:
