@@ -175,6 +175,27 @@ else
 	check_completion engine-value emulated uffd run --engine em
 	check_completion store-value tcp uffd bench pager --store t
 	check_completion help-command snapshot uffd help snap
+	check_completion command-handle handle uffd han
+	check_completion command-sandbox sandbox uffd sand
+	# Every option a command's --help lists is completed.
+	missing=""
+	for c in probe bench run sandbox serve snapshot restore handle \
+		 "bench pager" "bench xproc" "bench preload"; do
+		# shellcheck disable=SC2086
+		for o in $("$uffd" $c --help 2>&1 | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+			# shellcheck disable=SC2086
+			got=$(complete_words uffd $c "$o")
+			case " $got " in
+			*" $o "*) ;;
+			*) missing="$missing $c:$o" ;;
+			esac
+		done
+	done
+	if [ -z "$missing" ]; then
+		ok completion-every-option
+	else
+		bad completion-every-option "" "(not completed:$missing)"
+	fi
 fi
 
 summary

@@ -8,10 +8,12 @@ _uffd_words() {
 	case "$1" in
 	probe)		echo "--json --help" ;;
 	bench)		echo "pager xproc preload --json --json-file --reps --full --only --engines --help" ;;
-	bench-pager)	echo "--size --engines --store --modes --batch --workers --json --help" ;;
+	bench-pager)	echo "--size --engines --store --modes --batch --workers --json --handler --help" ;;
 	bench-xproc)	echo "--json --reps --pages --threads --engines --help" ;;
 	bench-preload)	echo "--json --reps --iters --loop --preload --stat --max-overhead --help" ;;
-	run)		echo "--engine --deny-kernel --help --" ;;
+	run)		echo "--engine --deny-kernel --force --help --" ;;
+	sandbox)	echo "--verbose --help --" ;;
+	handle)		echo "--socket --once --raw --redis --prefix --workers --no-prefetch --readahead --batch --record --replay --on-error --timeout --mmap --quiet --help" ;;
 	serve)		echo "--listen --verify --help" ;;
 	snapshot)	echo "--size --seed --pid --range --redis --prefix --help" ;;
 	restore)	echo "--redis --prefix --engine --workers --queues --no-prefetch --readahead --batch --record --replay --on-error --timeout --mmap --query --quiet --help" ;;
@@ -21,7 +23,7 @@ _uffd_words() {
 
 _uffd() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="probe bench run serve snapshot restore version help"
+	local commands="probe bench run sandbox serve snapshot restore handle version help"
 	local cmd=${COMP_WORDS[1]} i w prog=
 	COMPREPLY=()
 
@@ -29,8 +31,8 @@ _uffd() {
 		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
 		return
 	fi
-	# `uffd run [options] [--] PROGRAM ARGS`: the program's command line.
-	if [ "$cmd" = run ]; then
+	# `uffd run|sandbox [options] [--] PROGRAM ARGS`: the program's command line.
+	if [ "$cmd" = run ] || [ "$cmd" = sandbox ]; then
 		for ((i = 2; i <= COMP_CWORD; i++)); do
 			w=${COMP_WORDS[i]}
 			if [ "$w" = -- ]; then
@@ -62,7 +64,7 @@ _uffd() {
 	--modes)	COMPREPLY=($(compgen -W "demand prefetch replay demand,prefetch,replay" -- "$cur")); return ;;
 	--on-error)	COMPREPLY=($(compgen -W "sigbus zero wait" -- "$cur")); return ;;
 	--stat)		COMPREPLY=($(compgen -W "best median" -- "$cur")); return ;;
-	--json-file|--record|--replay|--loop|--preload)
+	--json-file|--record|--replay|--loop|--preload|--socket)
 			COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--listen|--redis|--prefix|--reps|--only|--size|--seed|--pid|--range|--batch|--workers|--queues|--readahead|--timeout|--query|--pages|--threads|--iters|--max-overhead)
 			return ;;
@@ -78,7 +80,7 @@ _uffd() {
 	fi
 	# Images and plans are files.
 	case "$cmd" in
-	serve|snapshot|restore)
+	serve|snapshot|restore|handle)
 		[[ "$cur" == -* ]] || COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }

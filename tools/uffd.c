@@ -28,7 +28,7 @@ static const struct command {
 	  "which userfaultfd engines work here, what they support, and why not" },
 	{ "bench", cmd_bench, "[--json | --json-file F] [--reps N] [--full] [--only S] | pager | xproc | preload",
 	  "benchmark every scenario on every engine, side by side" },
-	{ "run", cmd_run, "[--engine auto|kernel|emulated] [--deny-kernel] [--] PROGRAM [ARGS...]",
+	{ "run", cmd_run, "[--engine auto|kernel|emulated] [--deny-kernel] [--force] [--] PROGRAM [ARGS...]",
 	  "run an unmodified program with libuffd preloaded" },
 	{ "sandbox", cmd_sandbox, "[--verbose] [--] PROGRAM [ARGS...]",
 	  "run a program where userfaultfd(2) fails with EPERM and opening /dev/userfaultfd\n"
