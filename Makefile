@@ -115,6 +115,7 @@ check: deps
 check-plain: all
 	test/run.sh $(BUILD)
 	test/install.sh $(BUILD)
+	$(MAKE) --no-print-directory check-fuzz-corpus
 
 check-asan:
 	$(MAKE) BUILD=build/asan SAN=asan tests

@@ -27,8 +27,8 @@
  * the engine are listed in fuzz/README.md; each is tolerated by a named
  * filter below (today K11 and K21) that FUZZ_STRICT=1 turns off.
  *
- * Without libFuzzer (-DFUZZ_STANDALONE) it runs the files given on the
- * command line, for replaying a corpus under valgrind or gdb.
+ * Without libFuzzer (replay_ioctl: fuzz/replay.c is its main) it runs the
+ * files given on the command line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -575,26 +575,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pthread_mutex_unlock(&runner.lock);
 	return 0;
 }
-
-#ifdef FUZZ_STANDALONE
-int main(int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		static uint8_t buf[1 << 16];
-		FILE *f = fopen(argv[i], "rb");
-		size_t n;
-
-		if (!f) {
-			perror(argv[i]);
-			return 1;
-		}
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, n);
-	}
-	printf("fuzz_ioctl: %d inputs, no divergence\n", argc - 1);
-	return 0;
-}
-#endif

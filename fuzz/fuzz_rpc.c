@@ -36,6 +36,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include "uffd.h"
@@ -173,7 +174,11 @@ static void setup(void)
 		die("no descriptor from the owner");
 	}
 	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
-	if (fstat(fd, &st))
+	/*
+	 * The pipe's identity, from the system call: libuffd's fstat() shows
+	 * an emulated uffd as the kernel's anonymous inode.
+	 */
+	if (syscall(SYS_fstat, fd, &st))
 		die("fstat");
 	/* Our copy of the descriptor is only its name; keep sv[0] open. */
 	memset(&owner_sa, 0, sizeof(owner_sa));

@@ -186,7 +186,7 @@ void decode_op(struct in *in, struct op *op)
 		len = gen_len(in);
 		add_addr(op, 0, a);
 		put64(op->raw, 8, len);
-		put64(op->raw, 16, in_u8(in) % 4 ? 1 + in_u8(in) % 3 : gen_mode(in));
+		put64(op->raw, 16, in_u8(in) % 4 ? 1u + in_u8(in) % 3u : gen_mode(in));
 		put64(op->raw, 24, u64(in));
 		op->skip = !range_safe(a, len, true);
 		break;

@@ -6,6 +6,7 @@
 #   make fuzz    [FUZZ_SECONDS=60] [FUZZ_RUNS=N] [FUZZ_JOBS=1] [FUZZ_TARGETS="ioctl rpc"]
 #                [FUZZ_ARGS=...]    FUZZ_RUNS is the total over the FUZZ_JOBS workers
 #   make fuzz-merge                 fold new inputs into the (small) corpora in fuzz/corpus
+#   make check-fuzz-corpus          replay those corpora once with the plain build (in make check)
 #   make check-tsan                 the concurrency tests under ThreadSanitizer
 #   make check-valgrind             every test on the emulated engine under memcheck
 #
@@ -26,7 +27,7 @@ FUZZ_ARGS      ?=
 FUZZ_CC        ?= clang
 
 .PHONY: stress races fuzz fuzz-build fuzz-merge check-tsan check-valgrind \
-	hardening-deps
+	hardening-deps check-fuzz-corpus
 
 # ---- dependencies: clang + libFuzzer, valgrind (Debian packages) ----------
 
@@ -94,9 +95,28 @@ $(FUZZ_DIR)/obj/%.o: src/%.c $(LIB_HDR)
 $(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter fuzz/%.c,$^) $(FUZZ_OBJ) -ldl
 
-# Replayers without libFuzzer (for valgrind, gdb): run the files given.
-$(FUZZ_DIR)/replay_%: fuzz/fuzz_%.c $(LIB_OBJ)
-	$(CC) $(BASE) -Isrc -g -O1 -DFUZZ_STANDALONE -o $@ $(filter fuzz/%.c,$^) $(LIB_OBJ) $(LDLIBS) -ldl
+# Replayers without libFuzzer (for valgrind, gdb, make check): run the
+# files given (fuzz/replay.c is their main).
+$(FUZZ_DIR)/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(BASE) $(WARN) -Wno-unused-parameter -g -O1 -o $@ $(filter fuzz/%.c,$^) \
+		$(LIB_OBJ) $(LDLIBS) -ldl
+
+# Every input of the committed corpora, replayed once by the plain build:
+# part of `make check`, so that a change that breaks a fuzz target (or
+# that an input of the corpus catches) shows without clang or libFuzzer.
+check-fuzz-corpus: $(addprefix $(FUZZ_DIR)/replay_,$(FUZZ_TARGETS))
+	@pass=0; fail=0; log=$$(mktemp); \
+	for t in $(FUZZ_TARGETS); do \
+		n=$$(ls fuzz/corpus/$$t | wc -l); \
+		if timeout -k 5 300 $(FUZZ_DIR)/replay_$$t fuzz/corpus/$$t/* >$$log 2>&1; then \
+			echo "PASS fuzz-corpus:$$t ($$n inputs)"; pass=$$((pass + 1)); \
+		else \
+			echo "FAIL fuzz-corpus:$$t"; sed 's/^/    | /' $$log | tail -n 20; \
+			fail=$$((fail + 1)); \
+		fi; \
+	done; rm -f $$log; \
+	echo "$$pass passed, $$fail failed, 0 skipped"; [ $$fail -eq 0 ]
 
 # fuzz_ioctl's input decoding is a file of its own.
 $(FUZZ_DIR)/fuzz_ioctl $(FUZZ_DIR)/replay_ioctl: fuzz/ioctl_input.c fuzz/ioctl_fuzz.h
