@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,7 +134,7 @@ static int scratch_push(const struct vma *v, int n)
 	return 0;
 }
 
-int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
+static int maps_read_once(uintptr_t start, uintptr_t end, struct vma **out, int *n)
 {
 	char buf[16384];
 	size_t have = 0;
@@ -190,6 +191,46 @@ int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
 	*out = scratch;
 	*n = cnt;
 	return 0;
+}
+
+/* Do the VMAs @v (address order) leave part of [start, end) uncovered? */
+static bool maps_gap(const struct vma *v, int n, uintptr_t start, uintptr_t end)
+{
+	uintptr_t at = start;
+	int i;
+
+	for (i = 0; i < n && at < end; i++) {
+		if (v[i].start > at)
+			return true;
+		if (v[i].end > at)
+			at = v[i].end;
+	}
+	return at < end;
+}
+
+/*
+ * A read of /proc/self/maps made while another thread splits or merges a
+ * VMA can leave that VMA out: since 6.17 the kernel walks the maps under
+ * per-VMA locks, and until its fix (upstream ee1afc5539b6, November 2026)
+ * a split or merge during the walk can make it skip an address range that
+ * was mapped all along.  The emulated engine's own installs split and
+ * re-merge VMAs all the time, so a REGISTER or UNREGISTER next to a busy
+ * region saw a hole that was not there (EINVAL: no VMA in the range).
+ * A real hole is stable: a range with a gap is read again, a few times,
+ * and the gap believed only when every read shows it.
+ */
+#define MAPS_GAP_TRIES 8
+
+int maps_read(uintptr_t start, uintptr_t end, struct vma **out, int *n)
+{
+	int err, tries = 0;
+
+	for (;;) {
+		err = maps_read_once(start, end, out, n);
+		if (err || !maps_gap(*out, *n, start, end) || ++tries == MAPS_GAP_TRIES)
+			return err;
+		sched_yield();
+	}
 }
 
 /*
