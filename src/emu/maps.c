@@ -217,7 +217,10 @@ static bool maps_gap(const struct vma *v, int n, uintptr_t start, uintptr_t end)
  * re-merge VMAs all the time, so a REGISTER or UNREGISTER next to a busy
  * region saw a hole that was not there (EINVAL: no VMA in the range).
  * A real hole is stable: a range with a gap is read again, a few times,
- * and the gap believed only when every read shows it.
+ * and the gap believed only when every read shows it.  That costs eight
+ * reads where the caller asked about a range that really has a hole: the
+ * error paths (REGISTER's ENOMEM, MOVE's ENOENT), an UNREGISTER or a
+ * WRITEPROTECT across unmapped space.
  */
 #define MAPS_GAP_TRIES 8
 
