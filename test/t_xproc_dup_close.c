@@ -9,7 +9,7 @@
  */
 #include "xproc_util.h"
 
-static void child(int inherited, int sock)
+static void child(int inherited, int sock, int unused)
 {
 	struct uffdio_zeropage zp;
 	struct uffdio_copy cp;
@@ -17,6 +17,7 @@ static void child(int inherited, int sock)
 	int fd, d, d2;
 	char *mine;
 
+	(void)unused;
 	alarm(20);
 	CHECK_OK(close(inherited));
 	fd = xp_recv_fd(sock, &r, sizeof(r), 10000);
@@ -45,8 +46,7 @@ static void child(int inherited, int sock)
 
 int main(void)
 {
-	struct xp_region r;
-	int fd, sv[2], st;
+	int fd, sock, st;
 	pid_t c;
 	char *area, b;
 
@@ -54,19 +54,8 @@ int main(void)
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 	area = t_map(4);
 	t_register(fd, area, 4, UFFDIO_REGISTER_MODE_MISSING);
-	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	fflush(stdout);
-	fflush(stderr);
-	c = fork();
-	CHECK_OK(c);
-	if (c == 0) {
-		close(sv[0]);
-		child(fd, sv[1]);
-	}
-	close(sv[1]);
-	r = (struct xp_region){ (uintptr_t)area, 4 * (uint64_t)t_page, (uint64_t)t_page };
-	CHECK_OK(xp_send_fd(sv[0], fd, &r, sizeof(r)));
-	xp_read_full(sv[0], &b, 1, 10000);
+	c = xp_fork_receiver(fd, area, 4, child, 0, &sock);
+	xp_read_full(sock, &b, 1, 10000);
 	CHECK_EQ(waitpid(c, &st, 0), c);
 	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
 	/* What C did landed here. */

@@ -11,7 +11,7 @@
 #include "xproc_util.h"
 #include <sys/epoll.h>
 
-static void child(int inherited, int sock)
+static void child(int inherited, int sock, int unused)
 {
 	struct epoll_event ev, out[2];
 	struct uffdio_copy cp;
@@ -20,6 +20,7 @@ static void child(int inherited, int sock)
 	int fd, ep;
 	char *mine, b;
 
+	(void)unused;
 	alarm(20);
 	CHECK_OK(close(inherited));
 	fd = xp_recv_fd(sock, &r, sizeof(r), 10000);
@@ -50,8 +51,7 @@ static void child(int inherited, int sock)
 int main(void)
 {
 	struct t_toucher t;
-	struct xp_region r;
-	int fd, sv[2], st;
+	int fd, sock, st;
 	pid_t c;
 	char *area, b;
 
@@ -59,25 +59,14 @@ int main(void)
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
 	area = t_map(1);
 	t_register(fd, area, 1, UFFDIO_REGISTER_MODE_MISSING);
-	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	fflush(stdout);
-	fflush(stderr);
-	c = fork();
-	CHECK_OK(c);
-	if (c == 0) {
-		close(sv[0]);
-		child(fd, sv[1]);
-	}
-	close(sv[1]);
-	r = (struct xp_region){ (uintptr_t)area, (uint64_t)t_page, (uint64_t)t_page };
-	CHECK_OK(xp_send_fd(sv[0], fd, &r, sizeof(r)));
+	c = xp_fork_receiver(fd, area, 1, child, 0, &sock);
 	CHECK_OK(close(fd));
-	if (xp_read_full(sv[0], &b, 1, 10000)) {
+	if (xp_read_full(sock, &b, 1, 10000)) {
 		t_touch_start(&t, area + 3, 0, 0);
 		CHECK(t_touch_wait(&t, 10000));
 		CHECK_EQ(t.seen, 0x4d);
 		t_touch_join(&t);
-		CHECK_EQ(write(sv[0], "d", 1), 1);
+		CHECK_EQ(write(sock, "d", 1), 1);
 	}
 	CHECK_EQ(waitpid(c, &st, 0), c);
 	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);

@@ -16,7 +16,6 @@
  * wait for.
  */
 #include "xproc_util.h"
-#include <sys/prctl.h>
 
 #define SENTINEL 0x7777
 
@@ -82,27 +81,15 @@ static void child(int inherited, int sock, int gone)
 /* P: the uffd's creator; exits when C says so. */
 static void owner(int gone)
 {
-	struct xp_region r;
-	int fd, sv[2], st;
+	int fd, sock, st;
 	pid_t c;
 	char *area, b;
 
 	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);	/* may skip: exit 77 */
 	area = t_map(4);
 	t_register(fd, area, 4, UFFDIO_REGISTER_MODE_MISSING);
-	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	fflush(stdout);
-	fflush(stderr);
-	c = fork();
-	CHECK_OK(c);
-	if (c == 0) {
-		close(sv[0]);
-		child(fd, sv[1], gone);
-	}
-	close(sv[1]);
-	r = (struct xp_region){ (uintptr_t)area, 4 * (uint64_t)t_page, (uint64_t)t_page };
-	CHECK_OK(xp_send_fd(sv[0], fd, &r, sizeof(r)));
-	if (!xp_read_full(sv[0], &b, 1, 10000)) {
+	c = xp_fork_receiver(fd, area, 4, child, gone, &sock);
+	if (!xp_read_full(sock, &b, 1, 10000)) {
 		/* C failed before the exit: report its status as ours. */
 		CHECK_EQ(waitpid(c, &st, 0), c);
 		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
@@ -114,33 +101,6 @@ static void owner(int gone)
 
 int main(void)
 {
-	int gone[2], st, nchild = 0;
-	pid_t p, w;
-
 	t_init(30);
-	CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 1));
-	CHECK_OK(pipe2(gone, O_CLOEXEC));
-	fflush(stdout);
-	fflush(stderr);
-	p = fork();
-	CHECK_OK(p);
-	if (p == 0) {
-		close(gone[1]);
-		owner(gone[0]);
-	}
-	close(gone[0]);
-	CHECK_EQ(waitpid(p, &st, 0), p);
-	if (WIFEXITED(st) && WEXITSTATUS(st) == T_SKIP) {
-		printf("SKIP: %s engine unavailable\n", t_engine_name);
-		return T_SKIP;
-	}
-	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "owner status %#x", st);
-	/* The owner has exited: its mm is gone.  Tell C. */
-	CHECK_EQ(write(gone[1], "g", 1), 1);
-	while ((w = waitpid(-1, &st, 0)) > 0) {
-		CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
-		nchild++;
-	}
-	CHECK_EQ(nchild, 1);
-	return 0;
+	return xp_run_creator_gone(owner);
 }

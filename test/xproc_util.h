@@ -17,6 +17,7 @@
 #include "harness.h"
 #include <setjmp.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 /* ---- SCM_RIGHTS ------------------------------------------------------------ */
@@ -199,6 +200,78 @@ static inline void xp_touch_all(char *base, size_t npages)
 		CHECK_MSG(!t[k].bad, "thread %d: %zu pages with wrong contents, first %zu",
 			  k, t[k].bad, t[k].first_bad);
 	}
+}
+
+/* ---- a receiver process, and a creator that goes ---------------------------------- */
+
+/*
+ * Fork a receiver C that runs @child(@fd, sock, @arg) (it must _exit), and
+ * send it @fd with the region [@area, @area + @npages pages) as the
+ * message's data.  C inherits @fd too, and may close that copy first.
+ * Returns C's pid; *sock is this side's end of the socket.
+ */
+static inline pid_t xp_fork_receiver(int fd, char *area, size_t npages,
+				     void (*child)(int fd, int sock, int arg),
+				     int arg, int *sock)
+{
+	struct xp_region r;
+	int sv[2];
+	pid_t c;
+
+	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	fflush(stdout);
+	fflush(stderr);
+	c = fork();
+	CHECK_OK(c);
+	if (c == 0) {
+		close(sv[0]);
+		child(fd, sv[1], arg);
+	}
+	close(sv[1]);
+	r = (struct xp_region){ (uintptr_t)area, npages * (uint64_t)t_page,
+				(uint64_t)t_page };
+	CHECK_OK(xp_send_fd(sv[0], fd, &r, sizeof(r)));
+	*sock = sv[0];
+	return c;
+}
+
+/*
+ * A test whose uffd outlives its creator: this process G, a subreaper,
+ * forks the creator P, which runs @owner(gone) and _exits; once P has
+ * exited (its mm is gone), G writes the pipe whose read end @owner got,
+ * and reaps the one receiver P left behind.  Returns the test's status:
+ * T_SKIP when P could not have its uffd.
+ */
+static inline int xp_run_creator_gone(void (*owner)(int gone))
+{
+	int gone[2], st, nchild = 0;
+	pid_t p;
+
+	CHECK_OK(prctl(PR_SET_CHILD_SUBREAPER, 1));
+	CHECK_OK(pipe2(gone, O_CLOEXEC));
+	fflush(stdout);
+	fflush(stderr);
+	p = fork();
+	CHECK_OK(p);
+	if (p == 0) {
+		close(gone[1]);
+		owner(gone[0]);
+	}
+	close(gone[0]);
+	CHECK_EQ(waitpid(p, &st, 0), p);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == T_SKIP) {
+		printf("SKIP: %s engine unavailable\n", t_engine_name);
+		return T_SKIP;
+	}
+	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "owner status %#x", st);
+	/* The creator has exited: its mm is gone.  Tell the receiver. */
+	CHECK_EQ(write(gone[1], "g", 1), 1);
+	while (waitpid(-1, &st, 0) > 0) {
+		CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);
+		nchild++;
+	}
+	CHECK_EQ(nchild, 1);
+	return 0;
 }
 
 /* ---- time ------------------------------------------------------------------------ */
