@@ -395,50 +395,29 @@ static int parse(int argc, char **argv, struct handle_opts *o)
 		{ "raw", no_argument, NULL, 'W' },
 		{ "redis", required_argument, NULL, 'R' },
 		{ "prefix", required_argument, NULL, 'P' },
-		{ "workers", required_argument, NULL, 'w' },
-		{ "no-prefetch", no_argument, NULL, 'n' },
-		{ "readahead", required_argument, NULL, 'a' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "record", required_argument, NULL, 'r' },
-		{ "replay", required_argument, NULL, 'p' },
-		{ "on-error", required_argument, NULL, 'E' },
-		{ "timeout", required_argument, NULL, 't' },
+		PC_PAGER_OPTIONS,
 		{ "mmap", no_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	long v;
 	int c;
 
 	o->prefix = "uffd";
-	while ((c = getopt_long(argc, argv, ":S:1WR:P:w:na:b:r:p:E:t:mzh", opts,
+	while ((c = getopt_long(argc, argv, ":S:1WR:P:" PC_PAGER_SHORT "mzh", opts,
 				NULL)) != -1) {
+		int r = pc_pager_option("handle", c, optarg, &o->cfg, &o->record);
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
 		switch (c) {
 		case 'S': o->sock = optarg; break;
 		case '1': o->once = 1; break;
 		case 'W': o->raw = 1; break;
 		case 'R': o->redis = optarg; break;
 		case 'P': o->prefix = optarg; break;
-		case 'w': case 'a': case 'b': case 't':
-			v = cli_number("handle", c == 'w' ? "--workers" : c == 'a' ?
-				      "--readahead" : c == 'b' ? "--batch" : "--timeout",
-				      optarg, 1, c == 't' ? 3600000 : 4096);
-			if (v < 0)
-				return EXIT_USAGE;
-			*(c == 'w' ? &o->cfg.workers : c == 'a' ? &o->cfg.readahead :
-			  c == 'b' ? &o->cfg.batch : &o->cfg.timeout_ms) = (unsigned)v;
-			break;
-		case 'n': o->cfg.flags |= UFFD_PAGER_NO_PREFETCH; break;
-		case 'r':
-			o->record = optarg;
-			o->cfg.flags |= UFFD_PAGER_RECORD | UFFD_PAGER_NO_PREFETCH;
-			break;
-		case 'p': o->cfg.replay = optarg; break;
-		case 'E':
-			if (pc_policy("handle", optarg, &o->cfg.on_error))
-				return EXIT_USAGE;
-			break;
 		case 'm': o->mmap = 1; break;
 		case 'z': o->quiet = 1; break;
 		case 'h': usage(stdout); return 0;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The pager's commands (tools/serve.c, snapshot.c, restore.c) and what
- * they share: parsing failure policies, telling an address from a path,
- * and printing the library's diagnostics.
+ * The pager's commands (tools/serve.c, snapshot.c, restore.c, handle.c)
+ * and what they share: the pager options, parsing failure policies,
+ * telling an address from a path, and printing the library's diagnostics.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +25,38 @@ int pc_policy(const char *cmd, const char *s, enum uffd_pager_on_error *out)
 		return -1;
 	}
 	return 0;
+}
+
+int pc_pager_option(const char *cmd, int c, const char *arg,
+		    struct uffd_pager_config *cfg, const char **record)
+{
+	long v;
+
+	switch (c) {
+	case 'w': case 'a': case 'b': case 't':
+		v = cli_number(cmd, c == 'w' ? "--workers" : c == 'a' ? "--readahead" :
+			       c == 'b' ? "--batch" : "--timeout",
+			       arg, 1, c == 't' ? 3600000 : 4096);
+		if (v < 0)
+			return -1;
+		*(c == 'w' ? &cfg->workers : c == 'a' ? &cfg->readahead :
+		  c == 'b' ? &cfg->batch : &cfg->timeout_ms) = (unsigned)v;
+		return 1;
+	case 'n':
+		cfg->flags |= UFFD_PAGER_NO_PREFETCH;
+		return 1;
+	case 'r':
+		*record = arg;
+		cfg->flags |= UFFD_PAGER_RECORD | UFFD_PAGER_NO_PREFETCH;
+		return 1;
+	case 'p':
+		cfg->replay = arg;
+		return 1;
+	case 'E':
+		return pc_policy(cmd, arg, &cfg->on_error) ? -1 : 1;
+	default:
+		return 0;
+	}
 }
 
 bool pc_is_address(const char *s)

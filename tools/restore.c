@@ -78,15 +78,8 @@ int cmd_restore(int argc, char **argv)
 		{ "redis", required_argument, NULL, 'R' },
 		{ "prefix", required_argument, NULL, 'P' },
 		{ "engine", required_argument, NULL, 'e' },
-		{ "workers", required_argument, NULL, 'w' },
+		PC_PAGER_OPTIONS,
 		{ "queues", required_argument, NULL, 'q' },
-		{ "no-prefetch", no_argument, NULL, 'n' },
-		{ "readahead", required_argument, NULL, 'a' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "record", required_argument, NULL, 'r' },
-		{ "replay", required_argument, NULL, 'p' },
-		{ "on-error", required_argument, NULL, 'E' },
-		{ "timeout", required_argument, NULL, 't' },
 		{ "mmap", no_argument, NULL, 'm' },
 		{ "query", required_argument, NULL, 'Q' },
 		{ "quiet", no_argument, NULL, 'z' },
@@ -104,8 +97,14 @@ int cmd_restore(int argc, char **argv)
 	double t0, t_first;
 	char *heap;
 
-	while ((c = getopt_long(argc, argv, ":R:P:e:w:q:na:b:r:p:E:t:mQ:zh", opts,
+	while ((c = getopt_long(argc, argv, ":R:P:e:q:" PC_PAGER_SHORT "mQ:zh", opts,
 				NULL)) != -1) {
+		int r = pc_pager_option("restore", c, optarg, &cfg, &record);
+
+		if (r < 0)
+			return EXIT_USAGE;
+		if (r)
+			continue;
 		switch (c) {
 		case 'R': redis = optarg; break;
 		case 'P': prefix = optarg; break;
@@ -113,34 +112,16 @@ int cmd_restore(int argc, char **argv)
 			if (cli_engine("restore", optarg, &cfg.engine))
 				return EXIT_USAGE;
 			break;
-		case 'w':
 		case 'q':
-		case 'a':
-		case 'b':
-		case 't':
 		case 'Q':
-			v = cli_number("restore", c == 'w' ? "--workers" : c == 'q' ?
-				      "--queues" : c == 'a' ? "--readahead" : c == 'b' ?
-				      "--batch" : c == 't' ? "--timeout" : "--query",
-				      optarg, c == 'Q' ? 0 : 1, c == 't' ? 3600000 : 4096);
+			v = cli_number("restore", c == 'q' ? "--queues" : "--query",
+				      optarg, c == 'Q' ? 0 : 1, 4096);
 			if (v < 0)
 				return EXIT_USAGE;
-			if (c == 'w') cfg.workers = (unsigned)v;
-			if (c == 'q') cfg.queues = (unsigned)v;
-			if (c == 'a') cfg.readahead = (unsigned)v;
-			if (c == 'b') cfg.batch = (unsigned)v;
-			if (c == 't') cfg.timeout_ms = (unsigned)v;
-			if (c == 'Q') query = v;
-			break;
-		case 'n': cfg.flags |= UFFD_PAGER_NO_PREFETCH; break;
-		case 'r':
-			record = optarg;
-			cfg.flags |= UFFD_PAGER_RECORD | UFFD_PAGER_NO_PREFETCH;
-			break;
-		case 'p': cfg.replay = optarg; break;
-		case 'E':
-			if (pc_policy("restore", optarg, &cfg.on_error))
-				return EXIT_USAGE;
+			if (c == 'q')
+				cfg.queues = (unsigned)v;
+			else
+				query = v;
 			break;
 		case 'm': mmap_store = 1; break;
 		case 'z': quiet = 1; break;
