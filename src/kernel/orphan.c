@@ -147,52 +147,44 @@ struct stuck {
 
 #define MAX_STUCK 256
 
-/* Is thread @tid waiting in a uffd fault?  Fills its progress signature. */
-static bool thread_in_uffd(pid_t tid, char *sig, size_t len)
+/* /proc/self/task/@tid/@name into @buf as a string; false if unreadable. */
+static bool read_task_file(pid_t tid, const char *name, char *buf, size_t len)
 {
-	char path[64], buf[1024], *p;
+	char path[64];
 	ssize_t n;
 	int f;
 
-	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", tid);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/%s", tid, name);
 	f = real_open(path, O_RDONLY | O_CLOEXEC);
 	if (f < 0)
 		return false;
-	n = real_read(f, buf, sizeof(buf) - 1);
+	n = real_read(f, buf, len - 1);
 	real_close(f);
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	if (strcmp(buf, "handle_userfault"))
-		return false;
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = real_open(path, O_RDONLY | O_CLOEXEC);
-	if (f < 0)
-		return false;
-	n = real_read(f, buf, sizeof(buf) - 1);
-	real_close(f);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	/* Its own fault counts (minflt, majflt: 8th and 10th after ')'). */
-	{
-		unsigned long minflt = 0, majflt = 0;
-		char pcs[128] = "";
+	return true;
+}
 
-		p = strrchr(buf, ')');
-		if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu",
-				 &minflt, &majflt) != 2)
-			return false;
-		/* Where it is: the pc and sp of the faulting instruction. */
-		snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
-		f = real_open(path, O_RDONLY | O_CLOEXEC);
-		if (f >= 0) {
-			n = real_read(f, pcs, sizeof(pcs) - 1);
-			real_close(f);
-			pcs[n > 0 ? n : 0] = '\0';
-		}
-		snprintf(sig, len, "%lu %lu %s", minflt, majflt, pcs);
-	}
+/* Is thread @tid waiting in a uffd fault?  Fills its progress signature. */
+static bool thread_in_uffd(pid_t tid, char *sig, size_t len)
+{
+	char buf[1024], pcs[128] = "", *p;
+	unsigned long minflt = 0, majflt = 0;
+
+	if (!read_task_file(tid, "wchan", buf, sizeof(buf)) ||
+	    strcmp(buf, "handle_userfault"))
+		return false;
+	/* Its own fault counts (minflt, majflt: 8th and 10th after ')'). */
+	if (!read_task_file(tid, "stat", buf, sizeof(buf)))
+		return false;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu",
+			 &minflt, &majflt) != 2)
+		return false;
+	/* Where it is: the pc and sp of the faulting instruction ("" if unknown). */
+	read_task_file(tid, "syscall", pcs, sizeof(pcs));
+	snprintf(sig, len, "%lu %lu %s", minflt, majflt, pcs);
 	return true;
 }
 
