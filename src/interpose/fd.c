@@ -232,41 +232,43 @@ static int dup_to(int oldfd, int newfd, int flags, bool three)
 	return r;
 }
 
-/* dup2()/dup3() onto an epoll descriptor close that epoll set. */
-static void dup_onto(int oldfd, int newfd, int r)
+/*
+ * After dup2()/dup3() (result @r): a pagemap reader noted on @oldfd is one
+ * on @newfd too, and an epoll set that @newfd was is closed.
+ */
+static int dup_done(int oldfd, int newfd, int r)
 {
-	if (unlikely(atomic_load_explicit(&ep_nrec, memory_order_relaxed)) &&
-	    r >= 0 && oldfd != newfd)
+	int e = errno;
+
+	if (r >= 0 && unlikely(pagemap_any()))
+		pagemap_fd_dup(oldfd, newfd);
+	if (r >= 0 && oldfd != newfd &&
+	    unlikely(atomic_load_explicit(&ep_nrec, memory_order_relaxed)))
 		emu_epoll_forget_epfd(newfd);
+	errno = e;
+	return r;
 }
 
 UFFD_EXPORT int dup2(int oldfd, int newfd)
 {
-	int r = dup_to(oldfd, newfd, 0, false), e = errno;
-
-	if (unlikely(pagemap_any()) && r >= 0)
-		pagemap_fd_dup(oldfd, newfd);
-	dup_onto(oldfd, newfd, r);
-	errno = e;
-	return r;
+	return dup_done(oldfd, newfd, dup_to(oldfd, newfd, 0, false));
 }
 
 UFFD_EXPORT int dup3(int oldfd, int newfd, int flags)
 {
-	int r = dup_to(oldfd, newfd, flags, true), e = errno;
-
-	if (unlikely(pagemap_any()) && r >= 0)
-		pagemap_fd_dup(oldfd, newfd);
-	dup_onto(oldfd, newfd, r);
-	errno = e;
-	return r;
+	return dup_done(oldfd, newfd, dup_to(oldfd, newfd, flags, true));
 }
 
-static int fcntl_common(int fd, int cmd, void *arg)
+UFFD_EXPORT int fcntl(int fd, int cmd, ...)
 {
 	uint32_t idx = fdtab_get(fd);
+	va_list ap;
+	void *arg;
 	int r;
 
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *);
+	va_end(ap);
 	r = REAL(fcntl)(fd, cmd, arg);
 	if (r >= 0 && (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)) {
 		if (unlikely(idx))
@@ -277,24 +279,5 @@ static int fcntl_common(int fd, int cmd, void *arg)
 	return r;
 }
 
-UFFD_EXPORT int fcntl(int fd, int cmd, ...)
-{
-	va_list ap;
-	void *arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	return fcntl_common(fd, cmd, arg);
-}
-
 UFFD_EXPORT int fcntl64(int fd, int cmd, ...)
-{
-	va_list ap;
-	void *arg;
-
-	va_start(ap, cmd);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	return fcntl_common(fd, cmd, arg);
-}
+	__attribute__((alias("fcntl")));

@@ -81,18 +81,30 @@ UFFD_EXPORT int lstat64(const char *path, struct stat64 *st)
 	return lstat(path, (struct stat *)st);
 }
 
+/*
+ * The emulated uffd that (@dirfd, @path, @flags) of fstatat()/statx()
+ * names -- the descriptor itself with AT_EMPTY_PATH and "", or a /proc
+ * link to it followed -- with its descriptor in *fd; else 0.
+ */
+static uint32_t at_uffd(int dirfd, const char *path, int flags, int *fd)
+{
+	*fd = dirfd;
+	if (likely(!fdtab_any()))
+		return 0;
+	if ((flags & AT_EMPTY_PATH) && empty_path(path))
+		return fdtab_get(dirfd);
+	if (!(flags & AT_SYMLINK_NOFOLLOW))
+		return proc_uffd(path, fd);
+	return 0;
+}
+
 UFFD_EXPORT int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
-	uint32_t idx = 0;
-	int fd = dirfd;
+	uint32_t idx;
+	int fd;
 
 	pretouch(st, sizeof(*st), true);
-	if (unlikely(fdtab_any())) {
-		if ((flags & AT_EMPTY_PATH) && empty_path(path))
-			idx = fdtab_get(dirfd);
-		else if (!(flags & AT_SYMLINK_NOFOLLOW))
-			idx = proc_uffd(path, &fd);
-	}
+	idx = at_uffd(dirfd, path, flags, &fd);
 	if (unlikely(idx))
 		return emu_fd_stat(idx, fd, st);
 	return REAL(fstatat)(dirfd, path, st, flags);
@@ -106,16 +118,11 @@ UFFD_EXPORT int fstatat64(int dirfd, const char *path, struct stat64 *st, int fl
 UFFD_EXPORT int statx(int dirfd, const char *path, int flags, unsigned int mask,
 		      struct statx *stx)
 {
-	uint32_t idx = 0;
-	int fd = dirfd;
+	uint32_t idx;
+	int fd;
 
 	pretouch(stx, sizeof(*stx), true);
-	if (unlikely(fdtab_any())) {
-		if ((flags & AT_EMPTY_PATH) && empty_path(path))
-			idx = fdtab_get(dirfd);
-		else if (!(flags & AT_SYMLINK_NOFOLLOW))
-			idx = proc_uffd(path, &fd);
-	}
+	idx = at_uffd(dirfd, path, flags, &fd);
 	if (unlikely(idx))
 		return emu_fd_statx(idx, fd, mask, stx);
 	return REAL(statx)(dirfd, path, flags, mask, stx);
