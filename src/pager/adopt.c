@@ -59,16 +59,8 @@ void pager_discarded(struct uffd_pager *p, uint64_t start, uint64_t end)
 
 void pager_owner_exited(struct uffd_pager *p)
 {
-	uint64_t one = 1;
-
 	atomic_store(&p->owner_gone, true);
-	atomic_store(&p->stop, true);
-	if (write(p->stopfd, &one, sizeof(one)) != sizeof(one))
-		abort();	/* an eventfd write of 1 cannot fail */
-	pthread_mutex_lock(&p->lock);
-	pthread_cond_broadcast(&p->cond);
-	pthread_cond_broadcast(&p->work);
-	pthread_mutex_unlock(&p->lock);
+	pager_signal_stop(p);
 }
 
 static int check_region(struct uffd_pager *p, const struct uffd_pager_region *g,

@@ -283,10 +283,9 @@ static int start_thread(struct uffd_pager *p, struct pager_worker *w,
 	return 0;
 }
 
-static void stop_threads(struct uffd_pager *p)
+void pager_signal_stop(struct uffd_pager *p)
 {
 	uint64_t one = 1;
-	int i;
 
 	atomic_store(&p->stop, true);
 	if (write(p->stopfd, &one, sizeof(one)) != sizeof(one))
@@ -295,6 +294,13 @@ static void stop_threads(struct uffd_pager *p)
 	pthread_cond_broadcast(&p->work);
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
+}
+
+static void stop_threads(struct uffd_pager *p)
+{
+	int i;
+
+	pager_signal_stop(p);
 	for (i = 0; i < p->nworkers; i++) {
 		pthread_join(p->workers[i].thread, NULL);
 		free(p->workers[i].buf);

@@ -288,6 +288,8 @@ int pager_add_region(struct uffd_pager *p, void *addr, size_t npages, size_t ps,
 void pager_discarded(struct uffd_pager *p, uint64_t start, uint64_t end);
 /* The owner of an adopted uffd exited: stop serving. */
 void pager_owner_exited(struct uffd_pager *p);
+/* pager.c: ask every thread of @p to stop (the stop flag, eventfd, conds). */
+void pager_signal_stop(struct uffd_pager *p);
 
 /* install.c: claimed pages [page, page + n) of @r from @buf/@kind. */
 int pager_install(struct uffd_pager *p, struct pager_region *r, size_t page,
