@@ -197,6 +197,23 @@ void pages_unregister_all(struct emu_ctx *ctx, bool in_child)
 /* ---- UFFDIO_REGISTER --------------------------------------------------- */
 
 /*
+ * Under emu_lock: the VMAs of [start, end) for REGISTER and UNREGISTER;
+ * EBADF once @ctx is closing, EINVAL when there is none.
+ */
+static int live_vmas(struct emu_ctx *ctx, uintptr_t start, uintptr_t end,
+		     struct vma **v, int *n)
+{
+	int err;
+
+	if (atomic_load(&ctx->state) != CTX_LIVE)
+		return -EBADF;
+	err = maps_read(start, end, v, n);
+	if (!err && !*n)
+		err = -EINVAL;
+	return err;
+}
+
+/*
  * Could the kernel's vma_can_userfault() accept it (for UNREGISTER)?
  * Sets v->kind (PS_HUGE matters: hugetlb has alignment rules).
  */
@@ -421,17 +438,9 @@ int op_register(struct emu_ctx *ctx, void *arg)
 	end = start + (uintptr_t)r.range.len;
 
 	emu_lock_acquire(&saved);
-	if (atomic_load(&ctx->state) != CTX_LIVE) {
-		err = -EBADF;
-		goto out;
-	}
-	err = maps_read(start, end, &v, &n);
+	err = live_vmas(ctx, start, end, &v, &n);
 	if (err)
 		goto out;
-	if (!n) {
-		err = -EINVAL;
-		goto out;
-	}
 	/* A first VMA of hugetlb wants a start on a huge page boundary. */
 	err0 = vma_classify(&v[0]);
 	if ((v[0].kind & PS_HUGE) && (start & ~HUGE_MASK)) {
@@ -528,17 +537,9 @@ int op_unregister(struct emu_ctx *ctx, void *arg)
 	end = start + (uintptr_t)r.len;
 
 	emu_lock_acquire(&saved);
-	if (atomic_load(&ctx->state) != CTX_LIVE) {
-		err = -EBADF;
-		goto out;
-	}
-	err = maps_read(start, end, &v, &n);
+	err = live_vmas(ctx, start, end, &v, &n);
 	if (err)
 		goto out;
-	if (!n) {
-		err = -EINVAL;
-		goto out;
-	}
 	for (i = 0; i < n; i++) {
 		uintptr_t s = v[i].start > start ? v[i].start : start;
 		uintptr_t e = v[i].end < end ? v[i].end : end;
