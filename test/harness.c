@@ -326,6 +326,52 @@ int t_fork_run(void (*fn)(void *), void *arg)
 	return st;
 }
 
+/* Does environment entry @e ("NAME=...") name the variable of @change? */
+static bool env_names(const char *e, const char *change)
+{
+	size_t n = strcspn(change, "=");
+
+	return !strncmp(e, change, n) && e[n] == '=';
+}
+
+char **t_child_env(const char *const *changes)
+{
+	extern char **environ;
+	static const char asan_opt[] = "verify_asan_link_order=0";
+	const char *ao = getenv("ASAN_OPTIONS");
+	const char *const *c;
+	size_t n = 0, k = 0, i, alen;
+	char **env, *asan;
+
+	for (i = 0; environ[i]; i++)
+		n++;
+	for (c = changes; c && *c; c++)
+		n++;
+	alen = sizeof("ASAN_OPTIONS=") + (ao ? strlen(ao) + 1 : 0) + sizeof(asan_opt);
+	env = malloc((n + 2) * sizeof(*env) + alen);
+	CHECK(env);
+	asan = (char *)(env + n + 2);
+	for (i = 0; environ[i]; i++) {
+		bool drop = env_names(environ[i], "ASAN_OPTIONS");
+
+		for (c = changes; !drop && c && *c; c++)
+			drop = env_names(environ[i], *c);
+		if (!drop)
+			env[k++] = environ[i];
+	}
+	snprintf(asan, alen, "ASAN_OPTIONS=%s%s%s", ao ? ao : "", ao && *ao ? ":" : "",
+		 asan_opt);
+	for (c = changes; c && *c; c++) {
+		if (env_names(*c, "ASAN_OPTIONS"))
+			asan = NULL;	/* the caller's, as given */
+		if (strchr(*c, '='))
+			env[k++] = (char *)*c;
+	}
+	if (asan)
+		env[k++] = asan;
+	env[k] = NULL;
+	return env;
+}
 
 int t_vma_count_in(void *p, size_t len)
 {

@@ -112,7 +112,8 @@ static inline void pl_run(const char *const *argv, const char *const *env,
 	int out[2], err[2];
 	size_t outcap = 1, errcap = 1;
 	bool oopen = true, eopen = true;
-	int waited = 0;
+	int waited = 0, nul;
+	char **envp;
 	pid_t pid, w;
 
 	memset(r, 0, sizeof(*r));
@@ -121,44 +122,28 @@ static inline void pl_run(const char *const *argv, const char *const *env,
 	CHECK(r->out && r->err);
 	CHECK_OK(pipe2(out, O_CLOEXEC));
 	CHECK_OK(pipe2(err, O_CLOEXEC));
+	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	envp = t_child_env(env);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	CHECK_OK(pid);
 	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		const char *ao = getenv("ASAN_OPTIONS");
-		char asan[1024];
-
+		/* Only system calls until the exec (see t_child_env()). */
 		if (nul >= 0)
 			dup2(nul, 0);
 		dup2(out[1], 1);
 		dup2(err[1], 2);
-		/*
-		 * In a sanitizer build the shim is instrumented too, and
-		 * LD_PRELOAD puts it before the ASan runtime: allow that (the
-		 * option means nothing to programs built without ASan).
-		 */
-		snprintf(asan, sizeof(asan), "%s%sverify_asan_link_order=0", ao ? ao : "",
-			 ao && *ao ? ":" : "");
-		setenv("ASAN_OPTIONS", asan, 1);
-		for (; env && *env; env++) {
-			const char *eq = strchr(*env, '=');
-
-			if (eq) {
-				char name[128];
-
-				snprintf(name, sizeof(name), "%.*s", (int)(eq - *env), *env);
-				setenv(name, eq + 1, 1);
-			} else {
-				unsetenv(*env);
-			}
-		}
 		alarm(0);
-		execv(argv[0], (char *const *)argv);
-		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		execve(argv[0], (char *const *)argv, envp);
+		if (write(2, "exec failed: ", 13) > 0 &&
+		    write(2, argv[0], strlen(argv[0])) > 0)
+			(void)!write(2, "\n", 1);
 		_exit(126);
 	}
+	free(envp);
+	if (nul >= 0)
+		close(nul);
 	close(out[1]);
 	close(err[1]);
 	while (oopen || eopen) {

@@ -43,36 +43,16 @@ static inline const char *sp_build(const char *rel)
  */
 static inline pid_t sp_start(char *const argv[], const char *log, const char *engine)
 {
-	extern char **environ;
-	static const char *const drop[] = { "LD_PRELOAD=", "UFFD_DENY_KERNEL=",
-		"UFFD_ENGINE=", "ASAN_OPTIONS=", NULL };
-	const char *ao = getenv("ASAN_OPTIONS");
-	char **env, asan[1024], eng[64];
-	size_t n = 0, i;
+	char eng[64];
+	const char *const changes[] = { "LD_PRELOAD", "UFFD_DENY_KERNEL",
+		engine ? eng : "UFFD_ENGINE", NULL };
+	char **env;
 	pid_t pid;
 	int fd = -1;
 
-	for (i = 0; environ[i]; i++)
-		;
-	env = calloc(i + 3, sizeof(*env));
-	CHECK(env);
-	for (i = 0; environ[i]; i++) {
-		const char *const *d;
-
-		for (d = drop; *d && strncmp(environ[i], *d, strlen(*d)); d++)
-			;
-		if (!*d)
-			env[n++] = environ[i];
-	}
-	/* Under a sanitizer build, `uffd run` preloads an instrumented shim
-	 * ahead of the runtime: allow it. */
-	snprintf(asan, sizeof(asan), "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
-		 ao ? ao : "", ao && *ao ? ":" : "");
-	env[n++] = asan;
-	if (engine) {
+	if (engine)
 		snprintf(eng, sizeof(eng), "UFFD_ENGINE=%s", engine);
-		env[n++] = eng;
-	}
+	env = t_child_env(changes);
 	if (log) {
 		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		CHECK(fd >= 0);

@@ -55,7 +55,8 @@ int main(void)
 	struct paths p;
 	struct xp_region r;
 	struct xp_report rep;
-	char engine_opt[64], sockarg[16], c;
+	char engine_opt[64], sockarg[16], c, **env;
+	const char *argv[7];
 	int fd, sv[2], st;
 	size_t i;
 	pid_t pid;
@@ -69,36 +70,30 @@ int main(void)
 	t_register(fd, area, XP_PAGES, UFFDIO_REGISTER_MODE_MISSING);
 	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 
+	/* Everything the child needs, before fork(): it only makes system calls. */
+	snprintf(sockarg, sizeof(sockarg), "%d", sv[1]);
+	argv[0] = p.uffd;
+	argv[1] = "run";
+	argv[2] = engine_opt;
+	argv[3] = "--";
+	argv[4] = p.server;
+	argv[5] = sockarg;
+	argv[6] = NULL;
+	env = t_child_env(clean);
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	CHECK_OK(pid);
 	if (pid == 0) {
-		const char *ao = getenv("ASAN_OPTIONS");
-		const char *const *e;
-		char asan[1024];
-
 		/* Only the socket crosses the exec; the uffd is O_CLOEXEC. */
 		close(sv[0]);
 		if (fcntl(sv[1], F_SETFD, 0))
 			_exit(126);
-		snprintf(sockarg, sizeof(sockarg), "%d", sv[1]);
-		for (e = clean; *e; e++)
-			unsetenv(*e);
-		/*
-		 * In a sanitizer build the shim is instrumented too and
-		 * LD_PRELOAD puts it before the ASan runtime: allow that (the
-		 * option means nothing to programs built without ASan).
-		 */
-		snprintf(asan, sizeof(asan), "%s%sverify_asan_link_order=0",
-			 ao ? ao : "", ao && *ao ? ":" : "");
-		setenv("ASAN_OPTIONS", asan, 1);
 		alarm(0);
-		execl(p.uffd, p.uffd, "run", engine_opt, "--", p.server, sockarg,
-		      (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", p.uffd, strerror(errno));
+		execve(p.uffd, (char *const *)argv, env);
 		_exit(126);
 	}
+	free(env);
 	close(sv[1]);
 	r = (struct xp_region){ (uintptr_t)area, (uint64_t)XP_PAGES * (uint64_t)t_page,
 				(uint64_t)t_page };
