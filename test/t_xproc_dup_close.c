@@ -51,10 +51,7 @@ int main(void)
 	char *area, b;
 
 	t_init(30);
-	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
-	area = t_map(4);
-	t_register(fd, area, 4, UFFDIO_REGISTER_MODE_MISSING);
-	c = xp_fork_receiver(fd, area, 4, child, 0, &sock);
+	c = xp_fork_receiver(4, child, 0, &fd, &area, &sock);
 	xp_read_full(sock, &b, 1, 10000);
 	CHECK_EQ(waitpid(c, &st, 0), c);
 	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %#x", st);

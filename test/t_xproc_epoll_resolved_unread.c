@@ -56,10 +56,7 @@ int main(void)
 	char *area, b;
 
 	t_init(30);
-	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
-	area = t_map(1);
-	t_register(fd, area, 1, UFFDIO_REGISTER_MODE_MISSING);
-	c = xp_fork_receiver(fd, area, 1, child, 0, &sock);
+	c = xp_fork_receiver(1, child, 0, &fd, &area, &sock);
 	CHECK_OK(close(fd));
 	if (xp_read_full(sock, &b, 1, 10000)) {
 		t_touch_start(&t, area + 3, 0, 0);

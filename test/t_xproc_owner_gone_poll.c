@@ -56,18 +56,12 @@ static void child(int inherited, int sock, int gone)
 /* P: the uffd's creator; exits when C says so. */
 static void owner(int gone)
 {
-	int fd, sock, st;
+	int fd, sock;
+	char *area;
 	pid_t c;
-	char *area, b;
 
-	fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);	/* may skip: exit 77 */
-	area = t_map(4);
-	t_register(fd, area, 4, UFFDIO_REGISTER_MODE_MISSING);
-	c = xp_fork_receiver(fd, area, 4, child, gone, &sock);
-	if (!xp_read_full(sock, &b, 1, 10000)) {
-		CHECK_EQ(waitpid(c, &st, 0), c);
-		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
-	}
+	c = xp_fork_receiver(4, child, gone, &fd, &area, &sock);	/* may skip */
+	xp_await_receiver(c, sock);
 	_exit(0);
 }
 

@@ -205,19 +205,24 @@ static inline void xp_touch_all(char *base, size_t npages)
 /* ---- a receiver process, and a creator that goes ---------------------------------- */
 
 /*
- * Fork a receiver C that runs @child(@fd, sock, @arg) (it must _exit), and
- * send it @fd with the region [@area, @area + @npages pages) as the
- * message's data.  C inherits @fd too, and may close that copy first.
- * Returns C's pid; *sock is this side's end of the socket.
+ * Open a uffd (O_CLOEXEC | O_NONBLOCK, API done; skips when the engine is
+ * unavailable), register @npages of fresh memory with it (MISSING), fork a
+ * receiver C that runs @child(its inherited copy, sock, @arg) (it must
+ * _exit), and send C the uffd with the region as the message's data.  C
+ * may close its inherited copy first.  *fd and *area are this process's;
+ * *sock is this side's end of the socket.  Returns C's pid.
  */
-static inline pid_t xp_fork_receiver(int fd, char *area, size_t npages,
+static inline pid_t xp_fork_receiver(size_t npages,
 				     void (*child)(int fd, int sock, int arg),
-				     int arg, int *sock)
+				     int arg, int *fd, char **area, int *sock)
 {
 	struct xp_region r;
 	int sv[2];
 	pid_t c;
 
+	*fd = t_open_api(O_CLOEXEC | O_NONBLOCK, 0);
+	*area = t_map(npages);
+	t_register(*fd, *area, npages, UFFDIO_REGISTER_MODE_MISSING);
 	CHECK_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	fflush(stdout);
 	fflush(stderr);
@@ -225,14 +230,29 @@ static inline pid_t xp_fork_receiver(int fd, char *area, size_t npages,
 	CHECK_OK(c);
 	if (c == 0) {
 		close(sv[0]);
-		child(fd, sv[1], arg);
+		child(*fd, sv[1], arg);
 	}
 	close(sv[1]);
-	r = (struct xp_region){ (uintptr_t)area, npages * (uint64_t)t_page,
+	r = (struct xp_region){ (uintptr_t)*area, npages * (uint64_t)t_page,
 				(uint64_t)t_page };
-	CHECK_OK(xp_send_fd(sv[0], fd, &r, sizeof(r)));
+	CHECK_OK(xp_send_fd(sv[0], *fd, &r, sizeof(r)));
 	*sock = sv[0];
 	return c;
+}
+
+/*
+ * The creator P of xp_run_creator_gone(): wait for receiver @c's word on
+ * @sock; if C ended without it, P exits with C's status as its own.
+ */
+static inline void xp_await_receiver(pid_t c, int sock)
+{
+	int st;
+	char b;
+
+	if (!xp_read_full(sock, &b, 1, 10000)) {
+		CHECK_EQ(waitpid(c, &st, 0), c);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+	}
 }
 
 /*
