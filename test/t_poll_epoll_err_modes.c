@@ -10,6 +10,17 @@
 #include "harness.h"
 #include <sys/epoll.h>
 
+/* EPOLL_CTL_@op of @fd for @events: then one report, EPOLLERR, with @data. */
+static void ctl_then_err(int ep, int op, int fd, uint32_t events, uint64_t data)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = data }, out[4];
+
+	CHECK_OK(epoll_ctl(ep, op, fd, &ev));
+	CHECK_EQ(epoll_wait(ep, out, 4, 5000), 1);
+	CHECK_HEX(out[0].events, EPOLLERR);
+	CHECK_EQ(out[0].data.u64, data);
+}
+
 int main(void)
 {
 	struct epoll_event ev, out[4];
@@ -20,25 +31,13 @@ int main(void)
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	CHECK_OK(ep);
 
-	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLET, .data.u64 = 7 };
-	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
-	CHECK_EQ(epoll_wait(ep, out, 4, 5000), 1);
-	CHECK_HEX(out[0].events, EPOLLERR);
-	CHECK_EQ(out[0].data.u64, 7);
+	ctl_then_err(ep, EPOLL_CTL_ADD, fd, EPOLLIN | EPOLLET, 7);
 	CHECK_EQ(epoll_wait(ep, out, 4, 50), 0);
 
-	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u64 = 8 };
-	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev));
-	CHECK_EQ(epoll_wait(ep, out, 4, 5000), 1);
-	CHECK_HEX(out[0].events, EPOLLERR);
-	CHECK_EQ(out[0].data.u64, 8);
+	ctl_then_err(ep, EPOLL_CTL_MOD, fd, EPOLLIN | EPOLLONESHOT, 8);
 	CHECK_EQ(epoll_wait(ep, out, 4, 50), 0);
 
-	ev = (struct epoll_event){ .events = 0, .data.u64 = 9 };
-	CHECK_OK(epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev));
-	CHECK_EQ(epoll_wait(ep, out, 4, 5000), 1);
-	CHECK_HEX(out[0].events, EPOLLERR);
-	CHECK_EQ(out[0].data.u64, 9);
+	ctl_then_err(ep, EPOLL_CTL_MOD, fd, 0, 9);
 
 	/* Initialized and non-blocking: nothing queued, nothing to report. */
 	CHECK_OK(fcntl(fd, F_SETFL, O_NONBLOCK));
