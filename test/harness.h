@@ -128,11 +128,12 @@ int t_fork_run(void (*fn)(void *), void *arg);
  * The environment for a program a test execs: this process's, with
  * @changes applied ("NAME=VALUE" sets NAME, "NAME" removes it; NULL-ended,
  * may be NULL) and, unless @changes sets ASAN_OPTIONS,
- * verify_asan_link_order=0 added to it (a sanitizer build preloads an instrumented shim ahead of the runtime; the
- * option means nothing to other programs).  Build it before fork(): the
- * child of a threaded test may only make system calls until it execs --
- * setenv() allocates, and a sanitizer's allocator is not fork-safe.  One
- * block: free() it in the parent.
+ * verify_asan_link_order=0 added to it (a sanitizer build preloads an
+ * instrumented shim ahead of the runtime; the option means nothing to
+ * other programs).  Build it before fork(): the child of a threaded test
+ * may only make system calls until it execs -- setenv() allocates, and a
+ * sanitizer's allocator is not fork-safe.  One block: free() it in the
+ * parent.
  */
 char **t_child_env(const char *const *changes);
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The library's own threads (thread.h). */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
